@@ -1,0 +1,78 @@
+# The one build definition. node-gyp uses it with MSVC on Windows; the Linux
+# cross-build (scripts/cross-build.py) reads sources, defines and libraries from
+# this file, so there is nothing to keep in sync by hand.
+{
+  'variables': {
+    # Mirrored in package.json "binary.napi_versions"; test/platform.test.ts checks both.
+    'napi_version': 8,
+  },
+  'targets': [
+    {
+      'target_name': 'sspi_native',
+      'sources': [
+        'src-native/addon.cc',
+        'src-native/attributes.cc',
+        'src-native/buffers.cc',
+        'src-native/context.cc',
+        'src-native/credentials.cc',
+        'src-native/delay_load_hook.cc',
+        'src-native/errors.cc',
+        'src-native/instance.cc',
+        'src-native/packages.cc',
+        'src-native/platform.cc',
+        'src-native/strings.cc',
+      ],
+      'dependencies': [
+        "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
+      ],
+      'defines': [
+        'NAPI_VERSION=<(napi_version)',
+        'UNICODE',
+        '_UNICODE',
+        'SECURITY_WIN32',
+        'WIN32_LEAN_AND_MEAN',
+        'NOMINMAX',
+      ],
+      'libraries': [
+        'secur32.lib',
+        'advapi32.lib',
+        'crypt32.lib',
+      ],
+      'msvs_settings': {
+        'VCCLCompilerTool': {
+          'AdditionalOptions': [
+            '/std:c++17',
+            '/guard:cf',
+            '/Qspectre',
+            '/sdl',
+            '/W4',
+          ],
+          'BufferSecurityCheck': 'true',
+          'ExceptionHandling': 1,
+        },
+        'VCLinkerTool': {
+          'AdditionalOptions': [
+            '/guard:cf',
+            '/DYNAMICBASE',
+            '/HIGHENTROPYVA',
+            '/NXCOMPAT',
+            '/CETCOMPAT',
+          ],
+        },
+      },
+      'conditions': [
+        ['target_arch=="ia32"', {
+          'msvs_settings': {
+            'VCLinkerTool': { 'AdditionalOptions!': ['/HIGHENTROPYVA', '/CETCOMPAT'], 'AdditionalOptions': ['/SAFESEH'] },
+          },
+        }],
+        ['target_arch=="arm64"', {
+          'msvs_settings': {
+            'VCCLCompilerTool': { 'AdditionalOptions!': ['/Qspectre'] },
+            'VCLinkerTool': { 'AdditionalOptions!': ['/CETCOMPAT'] },
+          },
+        }],
+      ],
+    },
+  ],
+}
