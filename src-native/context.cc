@@ -188,7 +188,7 @@ ContextLease SecurityContext::Claim(Napi::Env env, const char* call) {
     case ContextState::Claim::kOk:
       return ContextLease(state_);
     case ContextState::Claim::kClosed:
-      throw MakeError(env, kDisposed, 0x80100003, call, "security context has been disposed");
+      throw MakeError(env, kDisposed, 0x80090301, call, "security context has been disposed");
     case ContextState::Claim::kBusy:
     default:
       throw MakeError(env, kBusy, 0, call,
@@ -241,7 +241,7 @@ Napi::Value SecurityContext::QueryAttribute(const Napi::CallbackInfo& info) {
   ContextLease lease = Claim(env, call);
   CtxtHandle* handle = lease->handle();
   if (!handle)
-    throw MakeError(env, kInvalidArgument, 0x80100003, call,
+    throw MakeError(env, kInvalidArgument, 0x80090301, call,
                     "the security context has no handle yet: call accept()/initialize() first");
   return QueryContextAttribute(env, handle, attribute, package_);
 }

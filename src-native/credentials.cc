@@ -160,7 +160,7 @@ Credentials::Credentials(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Cred
 
 std::shared_ptr<CredentialState> Credentials::state(Napi::Env env, const char* call) const {
   auto s = ref_->get();
-  if (!s) throw MakeError(env, kDisposed, 0x80100003, call, "credentials have been disposed");
+  if (!s) throw MakeError(env, kDisposed, 0x80090301, call, "credentials have been disposed");
   return s;
 }
 

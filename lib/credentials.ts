@@ -1,0 +1,74 @@
+import { binding } from './binding';
+import { LibraryErrorCode, SspiError } from './errors';
+import { CredentialUse } from './flags';
+import { disposeSymbol, track, untrack } from './lifetime';
+import { NativeCredentials } from './native';
+
+export interface AcquireOptions {
+  /** Security package: 'Negotiate', 'Kerberos', 'NTLM', ... */
+  package: string;
+  /** INBOUND for servers (accept), OUTBOUND for clients (initialize). */
+  use: CredentialUse;
+  /** pszPrincipal; usually omitted. */
+  principal?: string;
+  /** Explicit identity instead of the logged-on user's. */
+  user?: string;
+  domain?: string;
+  password?: string;
+}
+
+function args(o: AcquireOptions) {
+  if (!o || typeof o !== 'object') {
+    throw new SspiError('options must be an object', {
+      code: LibraryErrorCode.InvalidArgument, status: 0x8009035d, call: 'AcquireCredentialsHandle',
+    });
+  }
+  return [o.package, o.use, o.principal ?? null, o.user ?? null, o.domain ?? null, o.password ?? null] as const;
+}
+
+/** An SSPI credentials handle (CredHandle). Contexts keep it alive while they use it. */
+export class Credentials {
+  /** @internal */
+  readonly native: NativeCredentials;
+
+  private constructor(native: NativeCredentials) {
+    this.native = native;
+    track(this, native);
+  }
+
+  /** AcquireCredentialsHandle on the calling thread. */
+  static acquireSync(options: AcquireOptions): Credentials {
+    return new Credentials(binding('AcquireCredentialsHandle').acquireCredentialsSync(...args(options)));
+  }
+
+  /** AcquireCredentialsHandle on the thread pool. */
+  static async acquire(options: AcquireOptions): Promise<Credentials> {
+    return new Credentials(await binding('AcquireCredentialsHandle').acquireCredentials(...args(options)));
+  }
+
+  get package(): string {
+    return this.native.package;
+  }
+  /** Largest token the package produces (cbMaxToken). */
+  get maxToken(): number {
+    return this.native.maxToken;
+  }
+  /** Expiry as a Date, or null for "never". */
+  get expiry(): Date | null {
+    const ms = this.native.expiry;
+    return ms === null ? null : new Date(ms);
+  }
+  get disposed(): boolean {
+    return this.native.disposed;
+  }
+
+  /** Releases this reference; the handle is freed once no context uses it. Idempotent. */
+  dispose(): void {
+    untrack(this);
+    this.native.dispose();
+  }
+
+  [disposeSymbol](): void {
+    this.dispose();
+  }
+}

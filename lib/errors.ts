@@ -1,0 +1,46 @@
+import { statusInfo, toUnsigned } from './status';
+
+export interface SspiErrorDetails {
+  /** SEC_E_* name for statuses from SSPI; ERR_SSPI_* when the library refused first. */
+  code?: string;
+  /** SECURITY_STATUS as an unsigned number; the nearest SSPI status for ERR_SSPI_* (0 when none). */
+  status?: number;
+  /** The SSPI call (or library operation) that failed. */
+  call?: string;
+  /** The security package in use, when known. */
+  package?: string;
+  /** Buffers returned with the failure (e.g. a Schannel alert token to send). */
+  buffers?: ReadonlyArray<{ type: number; length: number; data: Buffer | null }>;
+}
+
+/** The one error type of this library. Native code throws it too. */
+export class SspiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly call: string;
+  readonly package: string | undefined;
+  readonly buffers: SspiErrorDetails['buffers'];
+
+  constructor(message: string, details: SspiErrorDetails = {}) {
+    const status = toUnsigned(details.status ?? 0);
+    const info = statusInfo(status);
+    const code = details.code ?? info.name;
+    const where = [details.call, details.package].filter(Boolean).join(' / ');
+    const text = message || `${info.description}`;
+    super(`${code}${where ? ` (${where})` : ''}: ${text}${details.code ? '' : ` [0x${status.toString(16).padStart(8, '0')}]`}`);
+    this.name = 'SspiError';
+    this.code = code;
+    this.status = status;
+    this.call = details.call ?? '';
+    this.package = details.package;
+    this.buffers = details.buffers;
+  }
+}
+
+/** Error codes the library itself raises (before or instead of calling SSPI). */
+export const LibraryErrorCode = {
+  InvalidArgument: 'ERR_SSPI_INVALID_ARGUMENT',
+  Disposed: 'ERR_SSPI_DISPOSED',
+  Busy: 'ERR_SSPI_BUSY',
+  UnsupportedPlatform: 'ERR_SSPI_UNSUPPORTED_PLATFORM',
+} as const;

@@ -1,0 +1,12 @@
+export { isSupported, loadError, liveHandles } from './binding';
+export { AcquireOptions, Credentials } from './credentials';
+export { BufferResult, BufferSpec, RawStepInput, SecurityContext, StepOptions, StepResult } from './context';
+export { LibraryErrorCode, SspiError, SspiErrorDetails } from './errors';
+export {
+  AscReq, AscRet, ContextAttribute, CredentialUse, DataRep, IscReq, IscRet, SecBufferAttr, SecBufferType, decodeFlags,
+} from './flags';
+export { enumeratePackages, queryPackageInfo, PackageInfo } from './packages';
+export { platformInfo, PlatformInfo } from './platform';
+export {
+  STATUS_TABLE, StatusInfo, isContinuation, isFailure, statusFromName, statusInfo, statusName, toUnsigned,
+} from './status';

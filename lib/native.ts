@@ -1,0 +1,100 @@
+// The raw contract of the native addon (src-native/), in one place. Everything here
+// is internal: the public API wraps it in typed classes. Positional arguments
+// mirror the SSPI calls; handles never appear, only opaque native objects.
+import * as path from 'path';
+
+export interface NativeBufferSpec {
+  /** SECBUFFER_* type, attribute bits included. */
+  type: number;
+  /** Copied into native memory before the call. */
+  data?: Uint8Array | ArrayBuffer | null;
+  /** A zeroed buffer of this size when no data is given. */
+  size?: number;
+}
+
+export interface NativeBufferResult {
+  type: number;
+  length: number;
+  /** null when SSPI reported only a count (MISSING, EXTRA without pointer). */
+  data: Buffer | null;
+}
+
+export interface NativeStepResult {
+  status: number;
+  attributes: number;
+  expiry: number | null;
+  input: NativeBufferResult[];
+  output: NativeBufferResult[];
+}
+
+export interface NativePackageInfo {
+  name: string;
+  comment: string | null;
+  capabilities: number;
+  version: number;
+  rpcId: number;
+  maxToken: number;
+}
+
+export interface NativePlatform {
+  napiVersion: number;
+  arch: string;
+  wineVersion: string | null;
+  compiler?: string;
+}
+
+export interface NativeCredentials {
+  dispose(): void;
+  readonly disposed: boolean;
+  readonly package: string;
+  readonly expiry: number | null;
+  readonly maxToken: number;
+}
+
+export interface NativeContext {
+  acceptSync(input: NativeBufferSpec[] | null, flags: number, dataRep: number,
+    output: NativeBufferSpec[] | null): NativeStepResult;
+  accept(input: NativeBufferSpec[] | null, flags: number, dataRep: number,
+    output: NativeBufferSpec[] | null): Promise<NativeStepResult>;
+  initializeSync(target: string | null, input: NativeBufferSpec[] | null, flags: number,
+    dataRep: number, output: NativeBufferSpec[] | null): NativeStepResult;
+  initialize(target: string | null, input: NativeBufferSpec[] | null, flags: number,
+    dataRep: number, output: NativeBufferSpec[] | null): Promise<NativeStepResult>;
+  queryAttribute(attribute: number): Record<string, unknown>;
+  dispose(): void;
+  readonly disposed: boolean;
+  readonly busy: boolean;
+}
+
+export interface NativeBinding {
+  setErrorClass(ctor: new (message: string, details: object) => Error): void;
+  platform(): NativePlatform;
+  liveHandles(): { credentials: number; contexts: number };
+  enumeratePackages(): NativePackageInfo[];
+  queryPackageInfo(name: string): NativePackageInfo;
+  acquireCredentialsSync(pkg: string, use: number, principal: string | null, user: string | null,
+    domain: string | null, password: string | null): NativeCredentials;
+  acquireCredentials(pkg: string, use: number, principal: string | null, user: string | null,
+    domain: string | null, password: string | null): Promise<NativeCredentials>;
+  NativeContext: new (credentials: NativeCredentials, server: boolean) => NativeContext;
+}
+
+let cached: { binding: NativeBinding | null; error: Error | null } | undefined;
+
+/** Loads the addon once; off Windows, or when no build loads, records why. */
+export function loadNative(): { binding: NativeBinding | null; error: Error | null } {
+  if (cached) return cached;
+  if (process.platform !== 'win32') {
+    cached = { binding: null, error: new Error(`SSPI is only available on Windows (this is ${process.platform})`) };
+    return cached;
+  }
+  try {
+    // node-gyp-build picks prebuilds/win32-<arch>/ or build/Release.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = require('node-gyp-build') as (dir: string) => NativeBinding;
+    cached = { binding: load(path.join(__dirname, '..', '..')), error: null };
+  } catch (err) {
+    cached = { binding: null, error: err as Error };
+  }
+  return cached;
+}

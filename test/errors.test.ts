@@ -1,0 +1,108 @@
+// Bad input and misuse through the public API: typed errors, never a crash.
+import { Credentials, CredentialUse, liveHandles, queryPackageInfo, SecurityContext, SspiError } from '../lib';
+import { describeSspi, kerberosUnavailable, realm, testUnless } from './helpers/sspi';
+
+function caught(fn: () => unknown): SspiError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(SspiError);
+    return e as SspiError;
+  }
+  throw new Error('expected an SspiError');
+}
+
+describeSspi('errors and misuse', () => {
+  test('an unknown package is SEC_E_SECPKG_NOT_FOUND from both calls', () => {
+    const q = caught(() => queryPackageInfo('NoSuchPackage'));
+    expect(q.code).toBe('SEC_E_SECPKG_NOT_FOUND');
+    expect(q.status).toBe(0x80090305);
+    expect(q.package).toBe('NoSuchPackage');
+    const a = caught(() => Credentials.acquireSync({ package: 'NoSuchPackage', use: CredentialUse.INBOUND }));
+    expect(a.code).toBe('SEC_E_SECPKG_NOT_FOUND');
+    expect(a.call).toBe('AcquireCredentialsHandle');
+  });
+
+  test('bad argument types are ERR_SSPI_INVALID_ARGUMENT', () => {
+    const bad: Array<() => unknown> = [
+      () => Credentials.acquireSync({ package: 42 as unknown as string, use: CredentialUse.INBOUND }),
+      () => Credentials.acquireSync({ package: 'NTLM', use: 9 as CredentialUse }),
+      () => Credentials.acquireSync({ package: 'NTLM', use: CredentialUse.OUTBOUND, user: {} as string }),
+      () => Credentials.acquireSync(null as unknown as { package: string; use: CredentialUse }),
+    ];
+    for (const fn of bad) expect(caught(fn).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
+    const cred = Credentials.acquireSync({ package: 'Negotiate', use: CredentialUse.INBOUND });
+    using ctx = SecurityContext.server(cred);
+    expect(caught(() => ctx.acceptSync('token' as unknown as Buffer)).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
+    expect(caught(() => ctx.rawStepSync({ input: [{ type: -1, data: Buffer.alloc(1) }], flags: 0, dataRep: 0, output: null })).code)
+      .toBe('ERR_SSPI_INVALID_ARGUMENT');
+    expect(caught(() => ctx.rawStepSync({ input: [{ type: 2, size: 1e12 }], flags: 0, dataRep: 0, output: null })).code)
+      .toBe('ERR_SSPI_INVALID_ARGUMENT');
+    expect(caught(() => ctx.initializeSync(null)).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
+    cred.dispose();
+  });
+
+  testUnless(kerberosUnavailable, 'garbage and truncated tokens are typed SSPI errors', () => {
+    const cred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.INBOUND });
+    for (const token of [Buffer.alloc(64, 0x41), Buffer.from([0x60, 0x82, 0x02])]) {
+      using ctx = SecurityContext.server(cred);
+      const e = caught(() => ctx.acceptSync(token));
+      expect(e.code).toMatch(/^SEC_E_/);
+      expect(e.status & 0x80000000).toBeTruthy();
+      expect(e.call).toBe('AcceptSecurityContext');
+    }
+    cred.dispose();
+  });
+
+  test('use after dispose is ERR_SSPI_DISPOSED and dispose is idempotent', () => {
+    const cred = Credentials.acquireSync({ package: 'Negotiate', use: CredentialUse.INBOUND });
+    const ctx = SecurityContext.server(cred);
+    ctx.dispose();
+    ctx.dispose();
+    expect(ctx.disposed).toBe(true);
+    const e = caught(() => ctx.acceptSync(Buffer.alloc(8)));
+    expect(e.code).toBe('ERR_SSPI_DISPOSED');
+    expect(e.status).toBe(0x80090301);
+    cred.dispose();
+    cred.dispose();
+    expect(caught(() => cred.maxToken).code).toBe('ERR_SSPI_DISPOSED');
+    expect(caught(() => SecurityContext.server(cred)).code).toBe('ERR_SSPI_DISPOSED');
+    expect(liveHandles()).toEqual({ credentials: 0, contexts: 0 });
+  });
+
+  testUnless(kerberosUnavailable, 'a context keeps its credentials alive until it is disposed', async () => {
+    const serverCred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.INBOUND });
+    const clientCred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.OUTBOUND });
+    const client = SecurityContext.client(clientCred, realm.spn);
+    clientCred.dispose();
+    expect(liveHandles().credentials).toBe(2);
+    const token = client.initializeSync(null).outputToken;
+    const server = SecurityContext.server(serverCred);
+    serverCred.dispose();
+    expect((await server.accept(token)).statusName).toBe('SEC_E_OK');
+    server.dispose();
+    client.dispose();
+    expect(liveHandles()).toEqual({ credentials: 0, contexts: 0 });
+  });
+
+  testUnless(kerberosUnavailable, 'async calls on one context are queued; sync calls meanwhile are ERR_SSPI_BUSY; dispose waits', async () => {
+    const serverCred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.INBOUND });
+    const clientCred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.OUTBOUND });
+    const tokens = Array.from({ length: 4 }, () => {
+      using c = SecurityContext.client(clientCred, realm.spn);
+      return c.initializeSync(null).outputToken;
+    });
+    const server = SecurityContext.server(serverCred);
+    const first = server.accept(tokens[0]);
+    const second = server.accept(tokens[1]);
+    expect(server.busy).toBe(true);
+    expect(caught(() => server.acceptSync(tokens[2])).code).toBe('ERR_SSPI_BUSY');
+    server.dispose();
+    expect((await first).statusName).toBe('SEC_E_OK');
+    await expect(second).rejects.toMatchObject({ code: 'ERR_SSPI_DISPOSED' });
+    expect(liveHandles().contexts).toBe(0);
+    serverCred.dispose();
+    clientCred.dispose();
+    expect(liveHandles()).toEqual({ credentials: 0, contexts: 0 });
+  });
+});
