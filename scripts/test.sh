@@ -39,6 +39,9 @@ fi
 log "building the Windows addon (MinGW-w64) and the TypeScript"
 bash scripts/build-win.sh
 npm run --silent build:ts
+log "checking the MSVC build definition and the npm package"
+bash scripts/check-msvs.sh
+bash scripts/check-package.sh
 
 log "unit tests on Linux Node $(node --version)"
 FORCE_COLOR=0 node node_modules/jest/bin/jest.js --ci --json --outputFile="$out/linux.json" dist/test/unit || true
