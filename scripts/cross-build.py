@@ -94,7 +94,7 @@ def build(arch, out_dir):
 
     output = os.path.join(out_dir, "sspi_native.node")
     link = [cxx, "-shared", "-s", "-static", "-static-libgcc", "-static-libstdc++",
-            "-Wl,--no-undefined", "-Wl,--dynamicbase", "-Wl,--nxcompat",
+            "-Wl,--no-undefined", "-Wl,--dynamicbase", "-Wl,--nxcompat", "-Wl,--no-insert-timestamp",
             "-o", output, *objects, delaylib] + [f"-l{l}" for l in gyp["libraries"]]
     if arch == "x64":
         link.append("-Wl,--high-entropy-va")
