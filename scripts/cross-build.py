@@ -54,8 +54,8 @@ def check_napi_version(gyp):
         sys.exit(f"binding.gyp napi_version {gyp['napi_version']} != package.json binary.napi_versions {declared}")
 
 
-def run(cmd):
-    result = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def run(cmd, cwd=ROOT):
+    result = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if result.returncode != 0:
         sys.stderr.write(" ".join(cmd) + "\n" + result.stdout)
         raise SystemExit(result.returncode)
@@ -77,7 +77,10 @@ def build(arch, out_dir):
     addon_api = os.path.join(ROOT, node_require("require('node-addon-api').include_dir"))
     delaylib = os.path.join(obj_dir, "libnode_delay.a")
     # A delay-load import library for node.exe (see the module docstring).
-    run([f"{triple}-dlltool", "-d", node_def, "-D", "node.exe", "-y", delaylib])
+    # dlltool names symbols after the output path and members after a temp
+    # prefix: relative names in obj_dir keep the binary free of checkout paths.
+    run([f"{triple}-dlltool", "-d", node_def, "-D", "node.exe", "-y", os.path.basename(delaylib),
+         "--temp-prefix", "node_delay"], cwd=obj_dir)
 
     flags = ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Werror", "-fno-strict-aliasing",
              "-DNAPI_CPP_EXCEPTIONS", "-DBUILDING_NODE_EXTENSION", "-DNODE_GYP_MODULE_NAME=sspi_native",
@@ -93,8 +96,14 @@ def build(arch, out_dir):
         objects = list(pool.map(compile_one, gyp["sources"]))
 
     output = os.path.join(out_dir, "sspi_native.node")
+    # ld orders .idata sections by input file name: relative inputs keep the
+    # binary identical in every checkout.
+    objects = [os.path.relpath(o, ROOT) for o in objects]
+    delaylib = os.path.relpath(delaylib, ROOT)
     link = [cxx, "-shared", "-s", "-static", "-static-libgcc", "-static-libstdc++",
             "-Wl,--no-undefined", "-Wl,--dynamicbase", "-Wl,--nxcompat", "-Wl,--no-insert-timestamp",
+            # ld derives the auto image base from the output path; ASLR relocates anyway.
+            "-Wl,--disable-auto-image-base",
             "-o", output, *objects, delaylib] + [f"-l{l}" for l in gyp["libraries"]]
     if arch == "x64":
         link.append("-Wl,--high-entropy-va")
