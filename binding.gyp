@@ -18,6 +18,7 @@
         'src-native/delay_load_hook.cc',
         'src-native/errors.cc',
         'src-native/instance.cc',
+        'src-native/messages.cc',
         'src-native/packages.cc',
         'src-native/platform.cc',
         'src-native/strings.cc',

@@ -1,6 +1,9 @@
 export { isSupported, loadError, liveHandles } from './binding';
 export { AcquireOptions, Credentials } from './credentials';
-export { BufferResult, BufferSpec, RawStepInput, SecurityContext, StepOptions, StepResult } from './context';
+export {
+  BufferResult, BufferSpec, ContextSizes, EncryptedMessage, MessageOp, MessageOptions, RawStepInput, SecurityContext, StepOptions,
+  StepResult,
+} from './context';
 export { LibraryErrorCode, SspiError, SspiErrorDetails } from './errors';
 export {
   AscReq, AscRet, ContextAttribute, CredentialUse, DataRep, IscReq, IscRet, SecBufferAttr, SecBufferType, decodeFlags,

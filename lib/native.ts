@@ -27,6 +27,12 @@ export interface NativeStepResult {
   output: NativeBufferResult[];
 }
 
+export interface NativeMessageResult {
+  status: number;
+  qop: number;
+  buffers: NativeBufferResult[];
+}
+
 export interface NativePackageInfo {
   name: string;
   comment: string | null;
@@ -61,6 +67,10 @@ export interface NativeContext {
   initialize(target: string | null, input: NativeBufferSpec[] | null, flags: number,
     dataRep: number, output: NativeBufferSpec[] | null): Promise<NativeStepResult>;
   queryAttribute(attribute: number): Record<string, unknown>;
+  makeSignature(buffers: NativeBufferSpec[], qop: number, sequenceNumber: number): NativeMessageResult;
+  verifySignature(buffers: NativeBufferSpec[], sequenceNumber: number): NativeMessageResult;
+  encryptMessage(buffers: NativeBufferSpec[], qop: number, sequenceNumber: number): NativeMessageResult;
+  decryptMessage(buffers: NativeBufferSpec[], sequenceNumber: number): NativeMessageResult;
   dispose(): void;
   readonly disposed: boolean;
   readonly busy: boolean;

@@ -45,9 +45,12 @@ BufferList BufferList::FromJs(Napi::Env env, Napi::Value value, const char* call
     auto object = item.As<Napi::Object>();
     Napi::Value type = object.Get("type");
     if (!type.IsNumber()) ThrowInvalidArgument(env, call, "buffer.type must be a number");
-    int64_t typeValue = type.As<Napi::Number>().Int64Value();
-    if (typeValue < 0 || typeValue > 0xFFFFFFFFLL)
-      ThrowInvalidArgument(env, call, "buffer.type must be a 32-bit unsigned number");
+    double typeNumber = type.As<Napi::Number>().DoubleValue();
+    // JS `TYPE | READONLY` is a negative int32; accept it as the same 32 bits.
+    if (!(typeNumber >= -2147483648.0 && typeNumber <= 4294967295.0) ||
+        typeNumber != static_cast<double>(static_cast<int64_t>(typeNumber)))
+      ThrowInvalidArgument(env, call, "buffer.type must be a 32-bit integer");
+    int64_t typeValue = static_cast<int64_t>(typeNumber) & 0xFFFFFFFFLL;
     std::vector<uint8_t> bytes;
     Napi::Value data = object.Get("data");
     Napi::Value size = object.Get("size");

@@ -3,6 +3,7 @@
 #include "attributes.h"
 #include "buffers.h"
 #include "errors.h"
+#include "messages.h"
 #include "strings.h"
 
 namespace sspi {
@@ -162,6 +163,10 @@ void SecurityContext::Register(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SecurityContext::InitializeSync>("initializeSync"),
           InstanceMethod<&SecurityContext::InitializeAsync>("initialize"),
           InstanceMethod<&SecurityContext::QueryAttribute>("queryAttribute"),
+          InstanceMethod<&SecurityContext::MakeSignature>("makeSignature"),
+          InstanceMethod<&SecurityContext::VerifySignature>("verifySignature"),
+          InstanceMethod<&SecurityContext::Encrypt>("encryptMessage"),
+          InstanceMethod<&SecurityContext::Decrypt>("decryptMessage"),
           InstanceMethod<&SecurityContext::Dispose>("dispose"),
           InstanceAccessor<&SecurityContext::IsDisposed>("disposed"),
           InstanceAccessor<&SecurityContext::IsBusy>("busy"),
@@ -244,6 +249,19 @@ Napi::Value SecurityContext::QueryAttribute(const Napi::CallbackInfo& info) {
     throw MakeError(env, kInvalidArgument, 0x80090301, call,
                     "the security context has no handle yet: call accept()/initialize() first");
   return QueryContextAttribute(env, handle, attribute, package_);
+}
+
+Napi::Value SecurityContext::MakeSignature(const Napi::CallbackInfo& info) {
+  return MessageCall(info, *this, kMakeSignature);
+}
+Napi::Value SecurityContext::VerifySignature(const Napi::CallbackInfo& info) {
+  return MessageCall(info, *this, kVerifySignature);
+}
+Napi::Value SecurityContext::Encrypt(const Napi::CallbackInfo& info) {
+  return MessageCall(info, *this, kEncrypt);
+}
+Napi::Value SecurityContext::Decrypt(const Napi::CallbackInfo& info) {
+  return MessageCall(info, *this, kDecrypt);
 }
 
 Napi::Value SecurityContext::Dispose(const Napi::CallbackInfo& info) {

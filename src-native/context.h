@@ -88,6 +88,10 @@ class SecurityContext : public Napi::ObjectWrap<SecurityContext> {
   Napi::Value InitializeSync(const Napi::CallbackInfo& info);
   Napi::Value InitializeAsync(const Napi::CallbackInfo& info);
   Napi::Value QueryAttribute(const Napi::CallbackInfo& info);
+  Napi::Value MakeSignature(const Napi::CallbackInfo& info);
+  Napi::Value VerifySignature(const Napi::CallbackInfo& info);
+  Napi::Value Encrypt(const Napi::CallbackInfo& info);
+  Napi::Value Decrypt(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsDisposed(const Napi::CallbackInfo& info);
   Napi::Value IsBusy(const Napi::CallbackInfo& info);

@@ -34,8 +34,10 @@ describeSspi('errors and misuse', () => {
     const cred = Credentials.acquireSync({ package: 'Negotiate', use: CredentialUse.INBOUND });
     using ctx = SecurityContext.server(cred);
     expect(caught(() => ctx.acceptSync('token' as unknown as Buffer)).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
-    expect(caught(() => ctx.rawStepSync({ input: [{ type: -1, data: Buffer.alloc(1) }], flags: 0, dataRep: 0, output: null })).code)
-      .toBe('ERR_SSPI_INVALID_ARGUMENT');
+    for (const type of [2 ** 32, 1.5, NaN, '2' as unknown as number]) {
+      expect(caught(() => ctx.rawStepSync({ input: [{ type, data: Buffer.alloc(1) }], flags: 0, dataRep: 0, output: null })).code)
+        .toBe('ERR_SSPI_INVALID_ARGUMENT');
+    }
     expect(caught(() => ctx.rawStepSync({ input: [{ type: 2, size: 1e12 }], flags: 0, dataRep: 0, output: null })).code)
       .toBe('ERR_SSPI_INVALID_ARGUMENT');
     expect(caught(() => ctx.initializeSync(null)).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
