@@ -4,6 +4,7 @@
 #include "buffers.h"
 #include "errors.h"
 #include "messages.h"
+#include "promise_worker.h"
 #include "strings.h"
 
 namespace sspi {
@@ -90,16 +91,14 @@ Napi::Object ToJs(Napi::Env env, const StepResult& r) {
   return o;
 }
 
-class StepWorker : public Napi::AsyncWorker {
+class StepWorker : public PromiseWorker {
  public:
   StepWorker(Napi::Env env, ContextLease lease, StepArgs args)
-      : Napi::AsyncWorker(env, args.server ? "sspi:AcceptSecurityContext"
-                                           : "sspi:InitializeSecurityContext"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+      : PromiseWorker(env, args.server ? "sspi:AcceptSecurityContext"
+                                       : "sspi:InitializeSecurityContext"),
         lease_(std::move(lease)),
         args_(std::move(args)),
         counters_(Instance::Get(env)->counters) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override {
     result_ = RunStep(lease_.get(), args_, counters_);
     // Free the context for the next call (and any deferred close) on this thread,
@@ -107,10 +106,8 @@ class StepWorker : public Napi::AsyncWorker {
     lease_.Release();
   }
   void OnOK() override { deferred_.Resolve(ToJs(Env(), result_)); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
-  Napi::Promise::Deferred deferred_;
   ContextLease lease_;
   StepArgs args_;
   std::shared_ptr<HandleCounters> counters_;

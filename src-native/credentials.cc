@@ -1,6 +1,7 @@
 #include "credentials.h"
 
 #include "errors.h"
+#include "promise_worker.h"
 #include "strings.h"
 
 namespace sspi {
@@ -78,14 +79,12 @@ Napi::Value Finish(Napi::Env env, AcquireResult& r, const std::u16string& packag
   return Credentials::Wrap(env, std::move(r.state));
 }
 
-class AcquireWorker : public Napi::AsyncWorker {
+class AcquireWorker : public PromiseWorker {
  public:
   AcquireWorker(Napi::Env env, AcquireArgs args)
-      : Napi::AsyncWorker(env, "sspi:AcquireCredentialsHandle"),
-        deferred_(Napi::Promise::Deferred::New(env)),
+      : PromiseWorker(env, "sspi:AcquireCredentialsHandle"),
         args_(std::move(args)),
         counters_(Instance::Get(env)->counters) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
   void Execute() override { result_ = Acquire(args_, counters_); }
   void OnOK() override {
     Napi::Env env = Env();
@@ -97,7 +96,6 @@ class AcquireWorker : public Napi::AsyncWorker {
   }
 
  private:
-  Napi::Promise::Deferred deferred_;
   AcquireArgs args_;
   std::shared_ptr<HandleCounters> counters_;
   AcquireResult result_;
