@@ -17,6 +17,7 @@
         'src-native/credentials.cc',
         'src-native/delay_load_hook.cc',
         'src-native/errors.cc',
+        'src-native/identity.cc',
         'src-native/instance.cc',
         'src-native/messages.cc',
         'src-native/packages.cc',

@@ -3,7 +3,9 @@ import { Credentials } from './credentials';
 import { LibraryErrorCode, SspiError } from './errors';
 import { ContextAttribute, DataRep, SecBufferAttr, SecBufferType } from './flags';
 import { disposeSymbol, track, untrack } from './lifetime';
-import { NativeBufferResult, NativeBufferSpec, NativeContext, NativeMessageResult, NativeStepResult } from './native';
+import {
+  NativeBufferResult, NativeBufferSpec, NativeContext, NativeIdentity, NativeMessageResult, NativeStepResult,
+} from './native';
 import { platformInfo } from './platform';
 import { isContinuation, isFailure, statusName } from './status';
 
@@ -27,6 +29,8 @@ export interface StepResult {
   statusName: string;
   /** SEC_E_OK: the context is established. */
   done: boolean;
+  /** SEC_I_COMPLETE_NEEDED / SEC_I_COMPLETE_AND_CONTINUE: call completeAuthToken() first. */
+  completeNeeded: boolean;
   /** The token to send to the peer, if any (empty tokens are null). */
   outputToken: Buffer | null;
   /** ASC_RET_* / ISC_RET_* bits; security bits are final only when done. */
@@ -35,6 +39,9 @@ export interface StepResult {
   /** Every buffer after the call, as SSPI left it. */
   buffers: { input: BufferResult[]; output: BufferResult[] };
 }
+
+/** The authenticated client (QuerySecurityContextToken + GetTokenInformation). */
+export type ClientIdentity = NativeIdentity;
 
 export interface ContextSizes {
   maxToken: number;
@@ -223,6 +230,32 @@ export class SecurityContext {
     }
   }
 
+  /** The client's account, SID and groups from the context's access token. */
+  queryUser(): ClientIdentity {
+    this.assertIdle('QuerySecurityContextToken');
+    return this.native.queryUser();
+  }
+
+  /**
+   * Runs fn as the client (ImpersonateSecurityContext) and reverts before
+   * returning, also when fn throws. fn must be synchronous: a Promise result is
+   * an error, because the revert has already happened when it settles.
+   */
+  impersonate<T>(fn: () => T): T {
+    this.assertIdle('ImpersonateSecurityContext');
+    return this.native.impersonate(fn);
+  }
+
+  /** CompleteAuthToken with the output buffers of the step that asked for it. */
+  completeAuthToken(buffers: BufferSpec[]): BufferResult[] {
+    this.assertIdle('CompleteAuthToken');
+    const r = this.native.completeAuthToken(buffers);
+    if (isFailure(r.status)) {
+      throw new SspiError('', { status: r.status, call: 'CompleteAuthToken', package: this.package, buffers: r.buffers });
+    }
+    return r.buffers;
+  }
+
   get disposed(): boolean {
     return this.native.disposed;
   }
@@ -291,6 +324,7 @@ export class SecurityContext {
       status: r.status,
       statusName: statusName(r.status),
       done: r.status === 0,
+      completeNeeded: r.status === 0x00090313 || r.status === 0x00090314,
       outputToken: token && token.data && token.length > 0 ? token.data : null,
       attributes: r.attributes,
       expiry: r.expiry === null ? null : new Date(r.expiry),

@@ -1,7 +1,7 @@
 export { isSupported, loadError, liveHandles } from './binding';
 export { AcquireOptions, Credentials } from './credentials';
 export {
-  BufferResult, BufferSpec, ContextSizes, EncryptedMessage, MessageOp, MessageOptions, RawStepInput, SecurityContext, StepOptions,
+  BufferResult, BufferSpec, ClientIdentity, ContextSizes, EncryptedMessage, MessageOp, MessageOptions, RawStepInput, SecurityContext, StepOptions,
   StepResult,
 } from './context';
 export { LibraryErrorCode, SspiError, SspiErrorDetails } from './errors';

@@ -33,6 +33,18 @@ export interface NativeMessageResult {
   buffers: NativeBufferResult[];
 }
 
+export interface NativeAccount {
+  /** String SID, e.g. S-1-5-21-...-1001. */
+  sid: string;
+  /** null when the SID does not resolve to an account name here. */
+  name: string | null;
+  domain: string | null;
+}
+
+export interface NativeIdentity extends NativeAccount {
+  groups: Array<NativeAccount & { attributes: number }>;
+}
+
 export interface NativePackageInfo {
   name: string;
   comment: string | null;
@@ -71,6 +83,9 @@ export interface NativeContext {
   verifySignature(buffers: NativeBufferSpec[], sequenceNumber: number): NativeMessageResult;
   encryptMessage(buffers: NativeBufferSpec[], qop: number, sequenceNumber: number): NativeMessageResult;
   decryptMessage(buffers: NativeBufferSpec[], sequenceNumber: number): NativeMessageResult;
+  queryUser(): NativeIdentity;
+  impersonate<T>(fn: () => T): T;
+  completeAuthToken(buffers: NativeBufferSpec[]): { status: number; buffers: NativeBufferResult[] };
   dispose(): void;
   readonly disposed: boolean;
   readonly busy: boolean;

@@ -3,6 +3,7 @@
 #include "attributes.h"
 #include "buffers.h"
 #include "errors.h"
+#include "identity.h"
 #include "messages.h"
 #include "promise_worker.h"
 #include "strings.h"
@@ -164,6 +165,9 @@ void SecurityContext::Register(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SecurityContext::VerifySignature>("verifySignature"),
           InstanceMethod<&SecurityContext::Encrypt>("encryptMessage"),
           InstanceMethod<&SecurityContext::Decrypt>("decryptMessage"),
+          InstanceMethod<&SecurityContext::QueryUser>("queryUser"),
+          InstanceMethod<&SecurityContext::Impersonate>("impersonate"),
+          InstanceMethod<&SecurityContext::CompleteToken>("completeAuthToken"),
           InstanceMethod<&SecurityContext::Dispose>("dispose"),
           InstanceAccessor<&SecurityContext::IsDisposed>("disposed"),
           InstanceAccessor<&SecurityContext::IsBusy>("busy"),
@@ -259,6 +263,14 @@ Napi::Value SecurityContext::Encrypt(const Napi::CallbackInfo& info) {
 }
 Napi::Value SecurityContext::Decrypt(const Napi::CallbackInfo& info) {
   return MessageCall(info, *this, kDecrypt);
+}
+
+Napi::Value SecurityContext::QueryUser(const Napi::CallbackInfo& info) { return sspi::QueryUser(info, *this); }
+Napi::Value SecurityContext::Impersonate(const Napi::CallbackInfo& info) {
+  return sspi::Impersonate(info, *this);
+}
+Napi::Value SecurityContext::CompleteToken(const Napi::CallbackInfo& info) {
+  return sspi::CompleteToken(info, *this);
 }
 
 Napi::Value SecurityContext::Dispose(const Napi::CallbackInfo& info) {

@@ -92,6 +92,9 @@ class SecurityContext : public Napi::ObjectWrap<SecurityContext> {
   Napi::Value VerifySignature(const Napi::CallbackInfo& info);
   Napi::Value Encrypt(const Napi::CallbackInfo& info);
   Napi::Value Decrypt(const Napi::CallbackInfo& info);
+  Napi::Value QueryUser(const Napi::CallbackInfo& info);
+  Napi::Value Impersonate(const Napi::CallbackInfo& info);
+  Napi::Value CompleteToken(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   Napi::Value IsDisposed(const Napi::CallbackInfo& info);
   Napi::Value IsBusy(const Napi::CallbackInfo& info);
