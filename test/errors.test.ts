@@ -1,24 +1,15 @@
 // Bad input and misuse through the public API: typed errors, never a crash.
-import { Credentials, CredentialUse, liveHandles, queryPackageInfo, SecurityContext, SspiError } from '../lib';
-import { describeSspi, kerberosUnavailable, realm, testUnless } from './helpers/sspi';
+import { Credentials, CredentialUse, liveHandles, queryPackageInfo, SecurityContext } from '../lib';
+import { caughtSspiError, describeSspi, kerberosUnavailable, realm, testUnless } from './helpers/sspi';
 
-function caught(fn: () => unknown): SspiError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SspiError);
-    return e as SspiError;
-  }
-  throw new Error('expected an SspiError');
-}
 
 describeSspi('errors and misuse', () => {
   test('an unknown package is SEC_E_SECPKG_NOT_FOUND from both calls', () => {
-    const q = caught(() => queryPackageInfo('NoSuchPackage'));
+    const q = caughtSspiError(() => queryPackageInfo('NoSuchPackage'));
     expect(q.code).toBe('SEC_E_SECPKG_NOT_FOUND');
     expect(q.status).toBe(0x80090305);
     expect(q.package).toBe('NoSuchPackage');
-    const a = caught(() => Credentials.acquireSync({ package: 'NoSuchPackage', use: CredentialUse.INBOUND }));
+    const a = caughtSspiError(() => Credentials.acquireSync({ package: 'NoSuchPackage', use: CredentialUse.INBOUND }));
     expect(a.code).toBe('SEC_E_SECPKG_NOT_FOUND');
     expect(a.call).toBe('AcquireCredentialsHandle');
   });
@@ -30,17 +21,17 @@ describeSspi('errors and misuse', () => {
       () => Credentials.acquireSync({ package: 'NTLM', use: CredentialUse.OUTBOUND, user: {} as string }),
       () => Credentials.acquireSync(null as unknown as { package: string; use: CredentialUse }),
     ];
-    for (const fn of bad) expect(caught(fn).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
+    for (const fn of bad) expect(caughtSspiError(fn).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
     const cred = Credentials.acquireSync({ package: 'Negotiate', use: CredentialUse.INBOUND });
     using ctx = SecurityContext.server(cred);
-    expect(caught(() => ctx.acceptSync('token' as unknown as Buffer)).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
+    expect(caughtSspiError(() => ctx.acceptSync('token' as unknown as Buffer)).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
     for (const type of [2 ** 32, 1.5, NaN, '2' as unknown as number]) {
-      expect(caught(() => ctx.rawStepSync({ input: [{ type, data: Buffer.alloc(1) }], flags: 0, dataRep: 0, output: null })).code)
+      expect(caughtSspiError(() => ctx.rawStepSync({ input: [{ type, data: Buffer.alloc(1) }], flags: 0, dataRep: 0, output: null })).code)
         .toBe('ERR_SSPI_INVALID_ARGUMENT');
     }
-    expect(caught(() => ctx.rawStepSync({ input: [{ type: 2, size: 1e12 }], flags: 0, dataRep: 0, output: null })).code)
+    expect(caughtSspiError(() => ctx.rawStepSync({ input: [{ type: 2, size: 1e12 }], flags: 0, dataRep: 0, output: null })).code)
       .toBe('ERR_SSPI_INVALID_ARGUMENT');
-    expect(caught(() => ctx.initializeSync(null)).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
+    expect(caughtSspiError(() => ctx.initializeSync(null)).code).toBe('ERR_SSPI_INVALID_ARGUMENT');
     cred.dispose();
   });
 
@@ -48,7 +39,7 @@ describeSspi('errors and misuse', () => {
     const cred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.INBOUND });
     for (const token of [Buffer.alloc(64, 0x41), Buffer.from([0x60, 0x82, 0x02])]) {
       using ctx = SecurityContext.server(cred);
-      const e = caught(() => ctx.acceptSync(token));
+      const e = caughtSspiError(() => ctx.acceptSync(token));
       expect(e.code).toMatch(/^SEC_E_/);
       expect(e.status & 0x80000000).toBeTruthy();
       expect(e.call).toBe('AcceptSecurityContext');
@@ -62,13 +53,13 @@ describeSspi('errors and misuse', () => {
     ctx.dispose();
     ctx.dispose();
     expect(ctx.disposed).toBe(true);
-    const e = caught(() => ctx.acceptSync(Buffer.alloc(8)));
+    const e = caughtSspiError(() => ctx.acceptSync(Buffer.alloc(8)));
     expect(e.code).toBe('ERR_SSPI_DISPOSED');
     expect(e.status).toBe(0x80090301);
     cred.dispose();
     cred.dispose();
-    expect(caught(() => cred.maxToken).code).toBe('ERR_SSPI_DISPOSED');
-    expect(caught(() => SecurityContext.server(cred)).code).toBe('ERR_SSPI_DISPOSED');
+    expect(caughtSspiError(() => cred.maxToken).code).toBe('ERR_SSPI_DISPOSED');
+    expect(caughtSspiError(() => SecurityContext.server(cred)).code).toBe('ERR_SSPI_DISPOSED');
     expect(liveHandles()).toEqual({ credentials: 0, contexts: 0 });
   });
 
@@ -98,7 +89,7 @@ describeSspi('errors and misuse', () => {
     const first = server.accept(tokens[0]);
     const second = server.accept(tokens[1]);
     expect(server.busy).toBe(true);
-    expect(caught(() => server.acceptSync(tokens[2])).code).toBe('ERR_SSPI_BUSY');
+    expect(caughtSspiError(() => server.acceptSync(tokens[2])).code).toBe('ERR_SSPI_BUSY');
     server.dispose();
     expect((await first).statusName).toBe('SEC_E_OK');
     await expect(second).rejects.toMatchObject({ code: 'ERR_SSPI_DISPOSED' });

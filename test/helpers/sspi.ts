@@ -1,6 +1,6 @@
 // Shared helpers for tests that call real SSPI.
 import {
-  Credentials, CredentialUse, isSupported, loadError, platformInfo, SecurityContext, StepOptions, StepResult,
+  Credentials, CredentialUse, isSupported, loadError, platformInfo, SecurityContext, SspiError, StepOptions, StepResult,
 } from '../../lib';
 
 export const onWindows = isSupported();
@@ -88,4 +88,15 @@ export async function handshake(
     if (!token) break;
   }
   return { client, server, legs, lastServerStatus, serverAttributes, clientAttributes };
+}
+
+/** Runs fn, which must throw an SspiError, and returns it. */
+export function caughtSspiError(fn: () => unknown): SspiError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(SspiError);
+    return e as SspiError;
+  }
+  throw new Error('expected an SspiError');
 }
