@@ -203,6 +203,14 @@ ContextLease SecurityContext::Claim(Napi::Env env, const char* call) {
   }
 }
 
+ContextLease SecurityContext::ClaimEstablished(Napi::Env env, const char* call) {
+  ContextLease lease = Claim(env, call);
+  if (!lease->handle())
+    throw MakeError(env, kInvalidArgument, 0x80090301, call,
+                    "the security context has no handle yet: call accept()/initialize() first");
+  return lease;
+}
+
 namespace {
 
 const char* StepName(bool server) {
@@ -244,12 +252,8 @@ Napi::Value SecurityContext::QueryAttribute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* call = "QueryContextAttributes";
   uint32_t attribute = RequiredUint32(env, info[0], call, "attribute");
-  ContextLease lease = Claim(env, call);
-  CtxtHandle* handle = lease->handle();
-  if (!handle)
-    throw MakeError(env, kInvalidArgument, 0x80090301, call,
-                    "the security context has no handle yet: call accept()/initialize() first");
-  return QueryContextAttribute(env, handle, attribute, package_);
+  ContextLease lease = ClaimEstablished(env, call);
+  return QueryContextAttribute(env, lease->handle(), attribute, package_);
 }
 
 Napi::Value SecurityContext::MakeSignature(const Napi::CallbackInfo& info) {

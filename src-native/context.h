@@ -79,6 +79,9 @@ class SecurityContext : public Napi::ObjectWrap<SecurityContext> {
 
   // Claims the context for one call, or throws ERR_SSPI_DISPOSED / ERR_SSPI_BUSY.
   ContextLease Claim(Napi::Env env, const char* call);
+  // Claim() for calls that need the handle a first accept/initialize created;
+  // throws ERR_SSPI_INVALID_ARGUMENT when there is none yet.
+  ContextLease ClaimEstablished(Napi::Env env, const char* call);
   const std::string& package() const { return package_; }
 
  private:

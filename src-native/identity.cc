@@ -62,9 +62,7 @@ struct ImpersonationGuard {
 Napi::Value QueryUser(const Napi::CallbackInfo& info, SecurityContext& context) {
   Napi::Env env = info.Env();
   const char* call = "QuerySecurityContextToken";
-  ContextLease lease = context.Claim(env, call);
-  if (!lease->handle())
-    throw MakeError(env, kInvalidArgument, 0x80090301, call, "the security context is not established yet");
+  ContextLease lease = context.ClaimEstablished(env, call);
   HANDLE raw = nullptr;
   SECURITY_STATUS status = QuerySecurityContextToken(lease->handle(), &raw);
   UniqueToken token(raw);
@@ -91,9 +89,7 @@ Napi::Value Impersonate(const Napi::CallbackInfo& info, SecurityContext& context
   Napi::Env env = info.Env();
   const char* call = "ImpersonateSecurityContext";
   if (!info[0].IsFunction()) ThrowInvalidArgument(env, call, "impersonate() needs a function");
-  ContextLease lease = context.Claim(env, call);
-  if (!lease->handle())
-    throw MakeError(env, kInvalidArgument, 0x80090301, call, "the security context is not established yet");
+  ContextLease lease = context.ClaimEstablished(env, call);
   SECURITY_STATUS status = ImpersonateSecurityContext(lease->handle());
   if (status != SEC_E_OK) throw MakeStatusError(env, status, call, context.package());
   Napi::Value result;
@@ -112,9 +108,7 @@ Napi::Value CompleteToken(const Napi::CallbackInfo& info, SecurityContext& conte
   Napi::Env env = info.Env();
   const char* call = "CompleteAuthToken";
   BufferList buffers = BufferList::FromJs(env, info[0], call);
-  ContextLease lease = context.Claim(env, call);
-  if (!lease->handle())
-    throw MakeError(env, kInvalidArgument, 0x80090301, call, "the security context has no handle yet");
+  ContextLease lease = context.ClaimEstablished(env, call);
   SECURITY_STATUS status = CompleteAuthToken(lease->handle(), buffers.desc());
   lease.Release();
   Napi::Object o = Napi::Object::New(env);

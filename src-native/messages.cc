@@ -20,11 +20,8 @@ Napi::Value MessageCall(const Napi::CallbackInfo& info, SecurityContext& context
   bool producing = op == kMakeSignature || op == kEncrypt;
   ULONG qop = producing ? RequiredUint32(env, info[1], call, "qop") : 0;
   ULONG sequence = RequiredUint32(env, info[producing ? 2 : 1], call, "sequenceNumber");
-  ContextLease lease = context.Claim(env, call);
+  ContextLease lease = context.ClaimEstablished(env, call);
   CtxtHandle* handle = lease->handle();
-  if (!handle)
-    throw MakeError(env, kInvalidArgument, 0x80090301, call,
-                    "the security context is not established yet");
   SECURITY_STATUS status;
   switch (op) {
     case kMakeSignature:
