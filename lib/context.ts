@@ -1,6 +1,6 @@
 import { binding } from './binding';
 import { Credentials } from './credentials';
-import { LibraryErrorCode, SspiError } from './errors';
+import { invalidArgument, LibraryErrorCode, SspiError } from './errors';
 import { ContextAttribute, DataRep, SecBufferAttr, SecBufferType } from './flags';
 import { disposeSymbol, track, untrack } from './lifetime';
 import {
@@ -84,11 +84,7 @@ function trimmed(b: BufferResult): Buffer {
 
 function tokenInput(token: Uint8Array | null | undefined, extra: BufferSpec[] = []): BufferSpec[] | null {
   if (token === null || token === undefined) return extra.length ? extra : null;
-  if (!(token instanceof Uint8Array)) {
-    throw new SspiError('token must be a Buffer or Uint8Array', {
-      code: LibraryErrorCode.InvalidArgument, status: 0x8009035d, call: 'SecurityContext',
-    });
-  }
+  if (!(token instanceof Uint8Array)) throw invalidArgument('SecurityContext', 'token must be a Buffer or Uint8Array');
   return [{ type: SecBufferType.TOKEN, data: token }, ...extra];
 }
 
@@ -250,9 +246,7 @@ export class SecurityContext {
   completeAuthToken(buffers: BufferSpec[]): BufferResult[] {
     this.assertIdle('CompleteAuthToken');
     const r = this.native.completeAuthToken(buffers);
-    if (isFailure(r.status)) {
-      throw new SspiError('', { status: r.status, call: 'CompleteAuthToken', package: this.package, buffers: r.buffers });
-    }
+    if (isFailure(r.status)) throw this.fail(r.status, 'CompleteAuthToken', r.buffers);
     return r.buffers;
   }
 
@@ -277,11 +271,13 @@ export class SecurityContext {
 
   private message(op: MessageOp, buffers: BufferSpec[], options: MessageOptions): NativeMessageResult {
     const r = this.rawMessage(op, buffers, options);
-    if (isFailure(r.status)) {
-      const call = op[0].toUpperCase() + op.slice(1);
-      throw new SspiError('', { status: r.status, call, package: this.package, buffers: r.buffers });
-    }
+    if (isFailure(r.status)) throw this.fail(r.status, op[0].toUpperCase() + op.slice(1), r.buffers);
     return r;
+  }
+
+  /** The SspiError for a failed SSPI status on this context, with the buffers SSPI returned. */
+  private fail(status: number, call: string, buffers: BufferResult[]): SspiError {
+    return new SspiError('', { status, call, package: this.package, buffers });
   }
 
   private raw(token: Uint8Array | null, o: StepOptions) {
@@ -314,9 +310,7 @@ export class SecurityContext {
   }
 
   private finish(r: NativeStepResult, call: string, o: StepOptions): StepResult {
-    if (isFailure(r.status) && !isContinuation(r.status)) {
-      throw new SspiError('', { status: r.status, call, package: this.package, buffers: r.output });
-    }
+    if (isFailure(r.status) && !isContinuation(r.status)) throw this.fail(r.status, call, r.output);
     // The token is the buffer where we asked for one; Wine's NTLM retypes it as DATA.
     const tokenIndex = o.output ? o.output.findIndex((b) => (b.type & 0x0fffffff) === SecBufferType.TOKEN) : 0;
     const token = tokenIndex >= 0 ? r.output[tokenIndex] : undefined;

@@ -1,5 +1,5 @@
 import { binding } from './binding';
-import { LibraryErrorCode, SspiError } from './errors';
+import { invalidArgument } from './errors';
 import { CredentialUse } from './flags';
 import { disposeSymbol, track, untrack } from './lifetime';
 import { NativeCredentials } from './native';
@@ -18,11 +18,7 @@ export interface AcquireOptions {
 }
 
 function args(o: AcquireOptions) {
-  if (!o || typeof o !== 'object') {
-    throw new SspiError('options must be an object', {
-      code: LibraryErrorCode.InvalidArgument, status: 0x8009035d, call: 'AcquireCredentialsHandle',
-    });
-  }
+  if (!o || typeof o !== 'object') throw invalidArgument('AcquireCredentialsHandle', 'options must be an object');
   return [o.package, o.use, o.principal ?? null, o.user ?? null, o.domain ?? null, o.password ?? null] as const;
 }
 

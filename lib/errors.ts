@@ -37,6 +37,11 @@ export class SspiError extends Error {
   }
 }
 
+/** The error for a bad argument, with SEC_E_INVALID_PARAMETER as the nearest status. */
+export function invalidArgument(call: string, message: string): SspiError {
+  return new SspiError(message, { code: 'ERR_SSPI_INVALID_ARGUMENT', status: 0x8009035d, call });
+}
+
 /** Error codes the library itself raises (before or instead of calling SSPI). */
 export const LibraryErrorCode = {
   InvalidArgument: 'ERR_SSPI_INVALID_ARGUMENT',
