@@ -11,8 +11,8 @@ for arch in ${SSPI_ARCHES:-x64 ia32}; do
   file=prebuilds/win32-$arch/sspi-native.node
   [ -f "$file" ] || die "prebuildify left no $file"
   # Fail the build if anything but system DLLs and Secur32 is imported statically.
-  imports=$(objdump_for() { case $1 in x64) echo x86_64-w64-mingw32-objdump ;; ia32) echo i686-w64-mingw32-objdump ;; esac; }
-    "$(objdump_for "$arch")" -p "$file" | awk '/DLL Name:/ {print $3}' | sort -u | tr '\n' ' ')
+  case $arch in x64) triple=x86_64-w64-mingw32 ;; *) triple=i686-w64-mingw32 ;; esac
+  imports=$("$triple-objdump" -p "$file" | awk '/DLL Name:/ {print $3}' | sort -u | tr '\n' ' ')
   for dll in $imports; do
     case "${dll,,}" in
       kernel32.dll|msvcrt.dll|secur32.dll|advapi32.dll|crypt32.dll|user32.dll|ws2_32.dll|ntdll.dll) ;;
