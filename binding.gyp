@@ -22,6 +22,7 @@
         'src-native/messages.cc',
         'src-native/packages.cc',
         'src-native/platform.cc',
+        'src-native/schannel_cred.cc',
         'src-native/strings.cc',
       ],
       'dependencies': [
@@ -39,6 +40,7 @@
         'secur32.lib',
         'advapi32.lib',
         'crypt32.lib',
+        'ncrypt.lib',
       ],
       'msvs_settings': {
         'VCCLCompilerTool': {

@@ -71,6 +71,29 @@ export type MessageOp = 'makeSignature' | 'verifySignature' | 'encryptMessage' |
 // ../shared/notes). Only used when running on Wine.
 const WINE_KERBEROS_MIN_TRAILER = 60;
 
+const MESSAGE_OPS: readonly MessageOp[] = ['makeSignature', 'verifySignature', 'encryptMessage', 'decryptMessage'];
+
+function verifySpec(message: Uint8Array, signature: Uint8Array): BufferSpec[] {
+  return [{ type: SecBufferType.DATA, data: message }, { type: SecBufferType.TOKEN, data: signature }];
+}
+
+function decryptSpec(message: EncryptedMessage): BufferSpec[] {
+  return [
+    { type: SecBufferType.TOKEN, data: message.token },
+    { type: SecBufferType.DATA, data: message.data },
+    ...(message.padding.length ? [{ type: SecBufferType.PADDING, data: message.padding }] : []),
+  ];
+}
+
+function encryptedFrom(r: NativeMessageResult): EncryptedMessage {
+  return { token: trimmed(r.buffers[0]), data: trimmed(r.buffers[1]), padding: trimmed(r.buffers[2]) };
+}
+
+function decryptedFrom(r: NativeMessageResult): { data: Buffer; qop: number } {
+  const data = r.buffers.find((b) => (b.type & ~SecBufferAttr.ATTRMASK) === SecBufferType.DATA);
+  return { data: data ? trimmed(data) : Buffer.alloc(0), qop: r.qop };
+}
+
 export interface RawStepInput {
   input: BufferSpec[] | null;
   flags: number;
@@ -171,43 +194,40 @@ export class SecurityContext {
 
   /** MakeSignature over one message; returns the signature token. */
   sign(message: Uint8Array, options: MessageOptions = {}): Buffer {
-    const r = this.message('makeSignature', [
-      { type: SecBufferType.DATA, data: message },
-      { type: SecBufferType.TOKEN, size: this.sizes().maxSignature },
-    ], options);
-    return trimmed(r.buffers[1]);
+    return trimmed(this.message('makeSignature', this.signSpec(message), options).buffers[1]);
+  }
+
+  /** sign() on the thread pool, queued behind this context's other async calls. */
+  signAsync(message: Uint8Array, options: MessageOptions = {}): Promise<Buffer> {
+    return this.enqueue(async () =>
+      trimmed((await this.messageNow('makeSignature', this.signSpec(message), options)).buffers[1]));
   }
 
   /** VerifySignature; returns the QOP, throws SspiError (SEC_E_MESSAGE_ALTERED, ...) on failure. */
   verify(message: Uint8Array, signature: Uint8Array, options: MessageOptions = {}): number {
-    return this.message('verifySignature', [
-      { type: SecBufferType.DATA, data: message },
-      { type: SecBufferType.TOKEN, data: signature },
-    ], options).qop;
+    return this.message('verifySignature', verifySpec(message, signature), options).qop;
+  }
+
+  verifyAsync(message: Uint8Array, signature: Uint8Array, options: MessageOptions = {}): Promise<number> {
+    return this.enqueue(async () => (await this.messageNow('verifySignature', verifySpec(message, signature), options)).qop);
   }
 
   /** EncryptMessage; the trailer is sized from the context's SIZES. */
   encrypt(message: Uint8Array, options: MessageOptions = {}): EncryptedMessage {
-    const sizes = this.sizes();
-    let trailer = sizes.securityTrailer;
-    if (platformInfo().wineVersion !== null && trailer < WINE_KERBEROS_MIN_TRAILER) trailer = WINE_KERBEROS_MIN_TRAILER;
-    const r = this.message('encryptMessage', [
-      { type: SecBufferType.TOKEN, size: trailer },
-      { type: SecBufferType.DATA, data: message },
-      { type: SecBufferType.PADDING, size: sizes.blockSize },
-    ], options);
-    return { token: trimmed(r.buffers[0]), data: trimmed(r.buffers[1]), padding: trimmed(r.buffers[2]) };
+    return encryptedFrom(this.message('encryptMessage', this.encryptSpec(message), options));
+  }
+
+  encryptAsync(message: Uint8Array, options: MessageOptions = {}): Promise<EncryptedMessage> {
+    return this.enqueue(async () => encryptedFrom(await this.messageNow('encryptMessage', this.encryptSpec(message), options)));
   }
 
   /** DecryptMessage; throws SspiError on tampering, replay or gaps. */
   decrypt(message: EncryptedMessage, options: MessageOptions = {}): { data: Buffer; qop: number } {
-    const r = this.message('decryptMessage', [
-      { type: SecBufferType.TOKEN, data: message.token },
-      { type: SecBufferType.DATA, data: message.data },
-      ...(message.padding.length ? [{ type: SecBufferType.PADDING, data: message.padding }] : []),
-    ], options);
-    const data = r.buffers.find((b) => (b.type & ~SecBufferAttr.ATTRMASK) === SecBufferType.DATA);
-    return { data: data ? trimmed(data) : Buffer.alloc(0), qop: r.qop };
+    return decryptedFrom(this.message('decryptMessage', decryptSpec(message), options));
+  }
+
+  decryptAsync(message: EncryptedMessage, options: MessageOptions = {}): Promise<{ data: Buffer; qop: number }> {
+    return this.enqueue(async () => decryptedFrom(await this.messageNow('decryptMessage', decryptSpec(message), options)));
   }
 
   /** The raw per-message call with any buffer list; never throws for SSPI statuses. */
@@ -224,6 +244,22 @@ export class SecurityContext {
       default:
         return this.native.decryptMessage(buffers, seq);
     }
+  }
+
+  /** rawMessage() on the thread pool, queued behind this context's other async calls. */
+  rawMessageAsync(op: MessageOp, buffers: BufferSpec[], options: MessageOptions = {}): Promise<NativeMessageResult> {
+    return this.enqueue(() => this.rawMessageNow(op, buffers, options));
+  }
+
+  /**
+   * ApplyControlToken, e.g. Schannel's SCHANNEL_SHUTDOWN before the step that
+   * produces close_notify (see lib/schannel.ts). Throws SspiError on failure.
+   */
+  applyControlToken(buffers: BufferSpec[]): BufferResult[] {
+    this.assertIdle('ApplyControlToken');
+    const r = this.native.applyControlToken(buffers);
+    if (isFailure(r.status)) throw this.fail(r.status, 'ApplyControlToken', r.buffers);
+    return r.buffers;
   }
 
   /** The client's account, SID and groups from the context's access token. */
@@ -270,9 +306,46 @@ export class SecurityContext {
   }
 
   private message(op: MessageOp, buffers: BufferSpec[], options: MessageOptions): NativeMessageResult {
-    const r = this.rawMessage(op, buffers, options);
+    return this.checked(op, this.rawMessage(op, buffers, options));
+  }
+
+  /** From inside the queue: the context is already ours. */
+  private async messageNow(op: MessageOp, buffers: BufferSpec[], options: MessageOptions): Promise<NativeMessageResult> {
+    return this.checked(op, await this.rawMessageNow(op, buffers, options));
+  }
+
+  private rawMessageNow(op: MessageOp, buffers: BufferSpec[], options: MessageOptions): Promise<NativeMessageResult> {
+    const index = MESSAGE_OPS.indexOf(op);
+    if (index < 0) throw invalidArgument('message', `unknown message op ${String(op)}`);
+    const seq = options.sequenceNumber ?? 0;
+    return index === 0 || index === 2
+      ? this.native.messageAsync(index, buffers, options.qop ?? 0, seq)
+      : this.native.messageAsync(index, buffers, seq);
+  }
+
+  private checked(op: MessageOp, r: NativeMessageResult): NativeMessageResult {
     if (isFailure(r.status)) throw this.fail(r.status, op[0].toUpperCase() + op.slice(1), r.buffers);
     return r;
+  }
+
+  /** SIZES without the idle check, for message calls that already hold the queue. */
+  private sizesNow(): ContextSizes {
+    return this.native.queryAttribute(ContextAttribute.SIZES) as unknown as ContextSizes;
+  }
+
+  private signSpec(message: Uint8Array): BufferSpec[] {
+    return [{ type: SecBufferType.DATA, data: message }, { type: SecBufferType.TOKEN, size: this.sizesNow().maxSignature }];
+  }
+
+  private encryptSpec(message: Uint8Array): BufferSpec[] {
+    const sizes = this.sizesNow();
+    let trailer = sizes.securityTrailer;
+    if (platformInfo().wineVersion !== null && trailer < WINE_KERBEROS_MIN_TRAILER) trailer = WINE_KERBEROS_MIN_TRAILER;
+    return [
+      { type: SecBufferType.TOKEN, size: trailer },
+      { type: SecBufferType.DATA, data: message },
+      { type: SecBufferType.PADDING, size: sizes.blockSize },
+    ];
   }
 
   /** The SspiError for a failed SSPI status on this context, with the buffers SSPI returned. */

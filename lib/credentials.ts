@@ -2,7 +2,29 @@ import { binding } from './binding';
 import { invalidArgument } from './errors';
 import { CredentialUse } from './flags';
 import { disposeSymbol, track, untrack } from './lifetime';
-import { NativeCredentials } from './native';
+import { NativeCredentials, NativeSchannelOptions } from './native';
+
+/**
+ * Schannel credentials (package 'Schannel' or 'Microsoft Unified Security
+ * Protocol Provider'). A server needs a certificate with its private key: give a
+ * PFX. The PFX's keys are imported for the lifetime of the credentials and
+ * deleted from the key store when the handle is freed.
+ */
+export interface SchannelOptions {
+  /** PKCS#12 bytes holding the certificate and private key. */
+  pfx?: Uint8Array | ArrayBuffer;
+  pfxPassword?: string;
+  /** 4 = SCHANNEL_CRED (default; supports `algorithms`), 5 = SCH_CREDENTIALS (TLS 1.3 on Windows 11). */
+  version?: 4 | 5;
+  /** SchannelProtocol bits to enable; 0 or absent = the system default. */
+  protocols?: number;
+  /** SchannelCredFlag bits (e.g. MANUAL_CRED_VALIDATION | NO_DEFAULT_CREDS for a test client). */
+  flags?: number;
+  minCipherStrength?: number;
+  maxCipherStrength?: number;
+  /** ALG_IDs to allow (SCHANNEL_CRED palgSupportedAlgs). */
+  algorithms?: number[];
+}
 
 export interface AcquireOptions {
   /** Security package: 'Negotiate', 'Kerberos', 'NTLM', ... */
@@ -15,11 +37,14 @@ export interface AcquireOptions {
   user?: string;
   domain?: string;
   password?: string;
+  /** Schannel credential fields; excludes user/domain/password. */
+  schannel?: SchannelOptions;
 }
 
 function args(o: AcquireOptions) {
   if (!o || typeof o !== 'object') throw invalidArgument('AcquireCredentialsHandle', 'options must be an object');
-  return [o.package, o.use, o.principal ?? null, o.user ?? null, o.domain ?? null, o.password ?? null] as const;
+  const schannel: NativeSchannelOptions | null = o.schannel ?? null;
+  return [o.package, o.use, o.principal ?? null, o.user ?? null, o.domain ?? null, o.password ?? null, schannel] as const;
 }
 
 /** An SSPI credentials handle (CredHandle). Contexts keep it alive while they use it. */

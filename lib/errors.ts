@@ -48,4 +48,6 @@ export const LibraryErrorCode = {
   Disposed: 'ERR_SSPI_DISPOSED',
   Busy: 'ERR_SSPI_BUSY',
   UnsupportedPlatform: 'ERR_SSPI_UNSUPPORTED_PLATFORM',
+  /** The PFX could not be imported (not a PFX, wrong password, no private key). */
+  Certificate: 'ERR_SSPI_CERTIFICATE',
 } as const;

@@ -191,6 +191,46 @@ export enum ContextAttribute {
   CONNECTION_INFO = 0x5a,
 }
 
+/** SP_PROT_* protocol bits for Schannel credentials (SchannelOptions.protocols). */
+export enum SchannelProtocol {
+  TLS1_0_SERVER = 0x00000040,
+  TLS1_0_CLIENT = 0x00000080,
+  TLS1_1_SERVER = 0x00000100,
+  TLS1_1_CLIENT = 0x00000200,
+  TLS1_2_SERVER = 0x00000400,
+  TLS1_2_CLIENT = 0x00000800,
+  TLS1_3_SERVER = 0x00001000,
+  TLS1_3_CLIENT = 0x00002000,
+  TLS1_2 = 0x00000c00,
+  TLS1_3 = 0x00003000,
+}
+
+/** SCH_CRED_* / SCH_USE_* flags for Schannel credentials (SchannelOptions.flags). */
+export enum SchannelCredFlag {
+  NO_SYSTEM_MAPPER = 0x00000002,
+  NO_SERVERNAME_CHECK = 0x00000004,
+  MANUAL_CRED_VALIDATION = 0x00000008,
+  NO_DEFAULT_CREDS = 0x00000010,
+  AUTO_CRED_VALIDATION = 0x00000020,
+  USE_DEFAULT_CREDS = 0x00000040,
+  DISABLE_RECONNECTS = 0x00000080,
+  REVOCATION_CHECK_END_CERT = 0x00000100,
+  REVOCATION_CHECK_CHAIN = 0x00000200,
+  IGNORE_NO_REVOCATION_CHECK = 0x00000800,
+  IGNORE_REVOCATION_OFFLINE = 0x00001000,
+  MEMORY_STORE_CERT = 0x00010000,
+  SNI_CREDENTIAL = 0x00080000,
+  SNI_ENABLE_OCSP = 0x00100000,
+  USE_STRONG_CRYPTO = 0x00400000,
+  USE_PRESHARED_KEY_ONLY = 0x00800000,
+}
+
+/** ApplyControlToken dwTokenType values for Schannel. */
+export enum SchannelControl {
+  SHUTDOWN = 1,
+  RENEGOTIATE = 2,
+}
+
 /**
  * Names of the bits set in a mask, for logs: decodeFlags(AscRet, 0x20010)
  * gives ['CONFIDENTIALITY', 'INTEGRITY']. Unknown bits show as hex.

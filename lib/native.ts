@@ -83,12 +83,27 @@ export interface NativeContext {
   verifySignature(buffers: NativeBufferSpec[], sequenceNumber: number): NativeMessageResult;
   encryptMessage(buffers: NativeBufferSpec[], qop: number, sequenceNumber: number): NativeMessageResult;
   decryptMessage(buffers: NativeBufferSpec[], sequenceNumber: number): NativeMessageResult;
+  /** op: 0 make, 1 verify, 2 encrypt, 3 decrypt; then the sync call's arguments. */
+  messageAsync(op: number, ...args: Array<NativeBufferSpec[] | number>): Promise<NativeMessageResult>;
+  applyControlToken(buffers: NativeBufferSpec[]): { status: number; buffers: NativeBufferResult[] };
   queryUser(): NativeIdentity;
   impersonate<T>(fn: () => T): T;
   completeAuthToken(buffers: NativeBufferSpec[]): { status: number; buffers: NativeBufferResult[] };
   dispose(): void;
   readonly disposed: boolean;
   readonly busy: boolean;
+}
+
+/** SCHANNEL_CRED (version 4) or SCH_CREDENTIALS (version 5) fields. */
+export interface NativeSchannelOptions {
+  pfx?: Uint8Array | ArrayBuffer | null;
+  pfxPassword?: string | null;
+  version?: 4 | 5;
+  protocols?: number;
+  flags?: number;
+  minCipherStrength?: number;
+  maxCipherStrength?: number;
+  algorithms?: number[];
 }
 
 export interface NativeBinding {
@@ -98,9 +113,9 @@ export interface NativeBinding {
   enumeratePackages(): NativePackageInfo[];
   queryPackageInfo(name: string): NativePackageInfo;
   acquireCredentialsSync(pkg: string, use: number, principal: string | null, user: string | null,
-    domain: string | null, password: string | null): NativeCredentials;
+    domain: string | null, password: string | null, schannel: NativeSchannelOptions | null): NativeCredentials;
   acquireCredentials(pkg: string, use: number, principal: string | null, user: string | null,
-    domain: string | null, password: string | null): Promise<NativeCredentials>;
+    domain: string | null, password: string | null, schannel: NativeSchannelOptions | null): Promise<NativeCredentials>;
   NativeContext: new (credentials: NativeCredentials, server: boolean) => NativeContext;
 }
 

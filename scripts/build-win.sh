@@ -15,7 +15,7 @@ for arch in ${SSPI_ARCHES:-x64 ia32}; do
   imports=$("$triple-objdump" -p "$file" | awk '/DLL Name:/ {print $3}' | sort -u | tr '\n' ' ')
   for dll in $imports; do
     case "${dll,,}" in
-      kernel32.dll|msvcrt.dll|secur32.dll|advapi32.dll|crypt32.dll|user32.dll|ws2_32.dll|ntdll.dll) ;;
+      kernel32.dll|msvcrt.dll|secur32.dll|advapi32.dll|crypt32.dll|ncrypt.dll|user32.dll|ws2_32.dll|ntdll.dll) ;;
       *) die "$file imports unexpected $dll" ;;
     esac
   done

@@ -4,7 +4,9 @@
 #  - an MIT KDC for SSPI.TEST with users alice and bob, HTTP/localhost in a keytab,
 #    and a ticket cache per user;
 #  - a standalone Samba passdb user and winbindd, reached by Wine's NTLM through an
-#    ntlm_auth wrapper on PATH (Wine's msv1_0 runs `ntlm_auth` from PATH).
+#    ntlm_auth wrapper on PATH (Wine's msv1_0 runs `ntlm_auth` from PATH);
+#  - a TLS server (openssl s_server) for the Schannel client, and the same
+#    certificate as a PFX for Schannel server credentials.
 # `start` writes DIR/env.sh, which exports what the tests and Wine need.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -26,6 +28,7 @@ free_port() {
 
 stop() {
   local pidfile
+  bash "$(dirname "${BASH_SOURCE[0]}")/tls-server.sh" stop "$dir/tls"
   for pidfile in "$dir/kdc.pid" "$dir/samba/pid/winbindd.pid"; do
     [ -f "$pidfile" ] || continue
     local pid; pid=$(cat "$pidfile")
@@ -127,6 +130,7 @@ case "$cmd" in
     trap 'stop' ERR
     start_kdc
     start_winbind
+    bash "$ROOT/scripts/tls-server.sh" start "$dir/tls"
     cat >"$dir/env.sh" <<ENV
 export KRB5_CONFIG='$dir/krb5.conf'
 export KRB5_KDC_PROFILE='$dir/kdc.conf'
@@ -144,8 +148,9 @@ export SSPI_TEST_KRB_PASSWORD_BOB='$PASSWORD_BOB'
 export SSPI_TEST_NTLM_USER='$NTLM_USER'
 export SSPI_TEST_NTLM_DOMAIN='$NETBIOS'
 export SSPI_TEST_NTLM_PASSWORD='$NTLM_PASSWORD'
+source '$dir/tls/env.sh'
 ENV
-    log "realm $REALM up: KDC 127.0.0.1:$KDC_PORT, winbindd for $NETBIOS; env in $dir/env.sh"
+    log "realm $REALM up: KDC 127.0.0.1:$KDC_PORT, winbindd for $NETBIOS, TLS server (scripts/tls-server.sh); env in $dir/env.sh"
     ;;
   stop) stop ;;
   *) die "usage: realm.sh start|stop DIR" ;;

@@ -165,6 +165,8 @@ void SecurityContext::Register(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SecurityContext::VerifySignature>("verifySignature"),
           InstanceMethod<&SecurityContext::Encrypt>("encryptMessage"),
           InstanceMethod<&SecurityContext::Decrypt>("decryptMessage"),
+          InstanceMethod<&SecurityContext::MessageAsync>("messageAsync"),
+          InstanceMethod<&SecurityContext::ApplyControl>("applyControlToken"),
           InstanceMethod<&SecurityContext::QueryUser>("queryUser"),
           InstanceMethod<&SecurityContext::Impersonate>("impersonate"),
           InstanceMethod<&SecurityContext::CompleteToken>("completeAuthToken"),
@@ -267,6 +269,24 @@ Napi::Value SecurityContext::Encrypt(const Napi::CallbackInfo& info) {
 }
 Napi::Value SecurityContext::Decrypt(const Napi::CallbackInfo& info) {
   return MessageCall(info, *this, kDecrypt);
+}
+
+Napi::Value SecurityContext::MessageAsync(const Napi::CallbackInfo& info) {
+  return MessageCallAsync(info, *this);
+}
+
+// (buffers) -> { status, buffers }; e.g. SCHANNEL_SHUTDOWN before the close_notify step.
+Napi::Value SecurityContext::ApplyControl(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* call = "ApplyControlToken";
+  BufferList buffers = BufferList::FromJs(env, info[0], call);
+  ContextLease lease = ClaimEstablished(env, call);
+  SECURITY_STATUS status = ApplyControlToken(lease->handle(), buffers.desc());
+  lease.Release();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("status", Napi::Number::New(env, static_cast<uint32_t>(status)));
+  o.Set("buffers", BufferList::ToJs(env, buffers.Capture(FAILED(status))));
+  return o;
 }
 
 Napi::Value SecurityContext::QueryUser(const Napi::CallbackInfo& info) { return sspi::QueryUser(info, *this); }

@@ -95,6 +95,8 @@ class SecurityContext : public Napi::ObjectWrap<SecurityContext> {
   Napi::Value VerifySignature(const Napi::CallbackInfo& info);
   Napi::Value Encrypt(const Napi::CallbackInfo& info);
   Napi::Value Decrypt(const Napi::CallbackInfo& info);
+  Napi::Value MessageAsync(const Napi::CallbackInfo& info);
+  Napi::Value ApplyControl(const Napi::CallbackInfo& info);
   Napi::Value QueryUser(const Napi::CallbackInfo& info);
   Napi::Value Impersonate(const Napi::CallbackInfo& info);
   Napi::Value CompleteToken(const Napi::CallbackInfo& info);

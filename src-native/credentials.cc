@@ -2,6 +2,7 @@
 
 #include "errors.h"
 #include "promise_worker.h"
+#include "schannel_cred.h"
 #include "strings.h"
 
 namespace sspi {
@@ -14,13 +15,18 @@ struct AcquireArgs {
   std::u16string principal;
   bool hasIdentity = false;
   std::u16string user, domain, password;
+  SchannelOptions schannel;
 
+  AcquireArgs() = default;
+  AcquireArgs(AcquireArgs&&) = default;
   ~AcquireArgs() { Wipe(password); }
 };
 
 struct AcquireResult {
   SECURITY_STATUS status = SEC_E_OK;
   const char* call = "AcquireCredentialsHandle";
+  std::string libraryCode;  // the library refused before SSPI; message says why
+  std::string message;
   std::shared_ptr<CredentialState> state;
 };
 
@@ -36,6 +42,9 @@ AcquireArgs ParseAcquireArgs(const Napi::CallbackInfo& info, const char* call) {
   bool hasDomain = OptionalString(env, info[4], call, "domain", &a.domain);
   bool hasPassword = OptionalString(env, info[5], call, "password", &a.password);
   a.hasIdentity = hasUser || hasDomain || hasPassword;
+  a.schannel = ParseSchannelOptions(env, info[6], call);
+  if (a.schannel.present && a.hasIdentity)
+    ThrowInvalidArgument(env, call, "schannel options and user/domain/password exclude each other");
   return a;
 }
 
@@ -55,10 +64,22 @@ AcquireResult Acquire(AcquireArgs& a, std::shared_ptr<HandleCounters> counters) 
   }
   CredHandle handle{};
   TimeStamp expiry{};
-  r.status = AcquireCredentialsHandleW(a.hasPrincipal ? Wide(a.principal) : nullptr,
-                                       Wide(a.package), a.use, nullptr,
-                                       a.hasIdentity ? &identity : nullptr, nullptr, nullptr,
-                                       &handle, &expiry);
+  std::unique_ptr<ImportedCertificate> certificate;
+  if (a.schannel.present) {
+    SchannelAcquireResult s = AcquireSchannel(a.schannel, Wide(a.package), a.use,
+                                              a.hasPrincipal ? Wide(a.principal) : nullptr,
+                                              &handle, &expiry);
+    r.status = s.status;
+    r.call = s.call;
+    r.libraryCode = std::move(s.libraryCode);
+    r.message = std::move(s.message);
+    certificate = std::move(s.certificate);
+  } else {
+    r.status = AcquireCredentialsHandleW(a.hasPrincipal ? Wide(a.principal) : nullptr,
+                                         Wide(a.package), a.use, nullptr,
+                                         a.hasIdentity ? &identity : nullptr, nullptr, nullptr,
+                                         &handle, &expiry);
+  }
   Wipe(a.password);
   if (r.status != SEC_E_OK) return r;
   UniqueCredHandle owned(handle, std::move(counters));
@@ -70,11 +91,14 @@ AcquireResult Acquire(AcquireArgs& a, std::shared_ptr<HandleCounters> counters) 
     r.call = "QuerySecurityPackageInfo";
     return r;
   }
-  r.state = std::make_shared<CredentialState>(std::move(owned), a.package, info->cbMaxToken, expiry);
+  r.state = std::make_shared<CredentialState>(std::move(owned), a.package, info->cbMaxToken, expiry,
+                                              std::move(certificate));
   return r;
 }
 
 Napi::Value Finish(Napi::Env env, AcquireResult& r, const std::u16string& package) {
+  if (!r.libraryCode.empty())
+    throw MakeError(env, r.libraryCode, static_cast<uint32_t>(r.status), r.call, r.message);
   if (r.status != SEC_E_OK) throw MakeStatusError(env, r.status, r.call, Utf8(package));
   return Credentials::Wrap(env, std::move(r.state));
 }

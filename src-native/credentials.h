@@ -10,6 +10,7 @@
 
 #include "handles.h"
 #include "instance.h"
+#include "schannel_cred.h"
 
 namespace sspi {
 
@@ -36,8 +37,9 @@ class SharedRef : public Closable {
 class CredentialState {
  public:
   CredentialState(UniqueCredHandle handle, std::u16string package, ULONG maxToken,
-                  TimeStamp expiry)
-      : handle_(std::move(handle)),
+                  TimeStamp expiry, std::unique_ptr<ImportedCertificate> certificate = nullptr)
+      : certificate_(std::move(certificate)),
+        handle_(std::move(handle)),
         package_(std::move(package)),
         maxToken_(maxToken),
         expiry_(expiry) {}
@@ -50,6 +52,8 @@ class CredentialState {
   TimeStamp expiry() const { return expiry_; }
 
  private:
+  // Declared first so it is destroyed last: the key must outlive the handle.
+  std::unique_ptr<ImportedCertificate> certificate_;
   UniqueCredHandle handle_;
   std::u16string package_;
   ULONG maxToken_;

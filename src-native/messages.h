@@ -8,6 +8,8 @@ namespace sspi {
 
 class SecurityContext;
 Napi::Value MessageCall(const Napi::CallbackInfo& info, SecurityContext& context, int op);
+// The same on the thread pool; the context stays claimed until the call ends.
+Napi::Value MessageCallAsync(const Napi::CallbackInfo& info, SecurityContext& context);
 
 enum MessageOp { kMakeSignature = 0, kVerifySignature = 1, kEncrypt = 2, kDecrypt = 3 };
 

@@ -12,4 +12,9 @@
 #include <windows.h>
 #include <security.h>
 #include <sspi.h>
+// SCH_CREDENTIALS/TLS_PARAMETERS are behind this macro and need UNICODE_STRING.
+#ifndef SCHANNEL_USE_BLACKLISTS
+#define SCHANNEL_USE_BLACKLISTS
+#endif
+#include <subauth.h>
 #include <schannel.h>

@@ -1,6 +1,22 @@
 // Bad input and misuse through the public API: typed errors, never a crash.
-import { Credentials, CredentialUse, liveHandles, queryPackageInfo, SecurityContext } from '../lib';
+import { AscReq, Credentials, CredentialUse, IscReq, isContinuation, liveHandles, queryPackageInfo, SecurityContext, SspiError } from '../lib';
 import { caughtSspiError, describeSspi, kerberosUnavailable, realm, testUnless } from './helpers/sspi';
+
+/** A Kerberos AP-REQ for the test SPN, and the pair of contexts it came from. */
+function kerberosFirstLeg() {
+  const serverCred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.INBOUND });
+  const clientCred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.OUTBOUND });
+  const client = SecurityContext.client(clientCred, realm.spn);
+  const token = client.initializeSync(null, { flags: IscReq.MUTUAL_AUTH }).outputToken;
+  if (!token) throw new Error('no AP-REQ');
+  return {
+    serverCred, clientCred, client, token, [Symbol.dispose]() {
+      client.dispose();
+      serverCred.dispose();
+      clientCred.dispose();
+    },
+  };
+}
 
 
 describeSspi('errors and misuse', () => {
@@ -45,6 +61,51 @@ describeSspi('errors and misuse', () => {
       expect(e.call).toBe('AcceptSecurityContext');
     }
     cred.dispose();
+  });
+
+  testUnless(kerberosUnavailable, 'a zero-length token never establishes a context', () => {
+    for (const pkg of ['Kerberos', 'Negotiate']) {
+      const cred = Credentials.acquireSync({ package: pkg, use: CredentialUse.INBOUND });
+      using ctx = SecurityContext.server(cred);
+      cred.dispose();
+      let outcome: string;
+      try {
+        const r = ctx.acceptSync(Buffer.alloc(0));
+        // Wine answers SEC_I_CONTINUE_NEEDED; a continuation is not an authentication.
+        expect(r.done).toBe(false);
+        expect(isContinuation(r.status)).toBe(true);
+        outcome = r.statusName;
+      } catch (e) {
+        expect(e).toBeInstanceOf(SspiError);
+        expect((e as SspiError).code).toMatch(/^SEC_E_/);
+        outcome = (e as SspiError).code;
+      }
+      expect(outcome).not.toBe('SEC_E_OK');
+    }
+  });
+
+  testUnless(kerberosUnavailable, 'a replayed AP-REQ is rejected by a second server context', () => {
+    using leg = kerberosFirstLeg();
+    using first = SecurityContext.server(leg.serverCred);
+    expect(first.acceptSync(leg.token).done).toBe(true);
+    using second = SecurityContext.server(leg.serverCred);
+    const e = caughtSspiError(() => second.acceptSync(leg.token));
+    expect(e.code).toMatch(/^SEC_E_/);
+    expect(e.call).toBe('AcceptSecurityContext');
+    expect(e.package).toBe('Kerberos');
+  });
+
+  testUnless(kerberosUnavailable, 'a second accept on a completed context fails typed and leaves the context usable', () => {
+    using leg = kerberosFirstLeg();
+    using server = SecurityContext.server(leg.serverCred);
+    const done = server.acceptSync(leg.token, { flags: AscReq.MUTUAL_AUTH });
+    expect(done.done).toBe(true);
+    expect(leg.client.initializeSync(done.outputToken, { flags: IscReq.MUTUAL_AUTH }).done).toBe(true);
+    const e = caughtSspiError(() => server.acceptSync(leg.token));
+    expect(e.code).toMatch(/^SEC_E_/);
+    expect(e.call).toBe('AcceptSecurityContext');
+    const message = Buffer.from('still established');
+    expect(server.verify(message, leg.client.sign(message))).toBe(0);
   });
 
   test('use after dispose is ERR_SSPI_DISPOSED and dispose is idempotent', () => {

@@ -1,6 +1,6 @@
 // Per-message protection on real Kerberos contexts: signatures and encryption
 // both ways, with tamper and replay detection.
-import { AscReq, Credentials, CredentialUse, IscReq, SecurityContext } from '../lib';
+import { AscReq, Credentials, CredentialUse, IscReq, SecBufferType, SecurityContext } from '../lib';
 import { caughtSspiError, describeSspi, handshake, kerberosUnavailable, realm, testUnless } from './helpers/sspi';
 
 const CLIENT_FLAGS = IscReq.MUTUAL_AUTH | IscReq.INTEGRITY | IscReq.CONFIDENTIALITY | IscReq.REPLAY_DETECT | IscReq.SEQUENCE_DETECT;
@@ -61,6 +61,32 @@ describeSspi('message protection', () => {
       expect(e.status & 0x80000000).toBeTruthy();
     });
   }
+
+  testUnless(kerberosUnavailable, 'async message calls run on the thread pool, in order, and reject with typed errors', async () => {
+    using p = await pair('Kerberos');
+    const messages = Array.from({ length: 20 }, (_, i) => Buffer.from(`message ${i}`));
+    // Queued in call order on one context: sequence numbers line up on the other side.
+    const sealed = await Promise.all(messages.map((m) => p.client.encryptAsync(m)));
+    for (let i = 0; i < messages.length; i++) {
+      expect((await p.server.decryptAsync(sealed[i])).data.equals(messages[i])).toBe(true);
+    }
+    const sigs = await Promise.all(messages.map((m) => p.server.signAsync(m)));
+    const qops = await Promise.all(messages.map((m, i) => p.client.verifyAsync(m, sigs[i])));
+    expect(qops).toEqual(messages.map(() => 0));
+    // A sync call while async ones are queued is refused, not interleaved.
+    const pending = p.client.signAsync(Buffer.from('queued'));
+    expect(caughtSspiError(() => p.client.sign(Buffer.from('now'))).code).toBe('ERR_SSPI_BUSY');
+    await pending;
+    const tampered = await p.client.encryptAsync(Buffer.from('secret'));
+    tampered.data[0] ^= 1;
+    await expect(p.server.decryptAsync(tampered)).rejects.toMatchObject({ call: 'DecryptMessage', package: 'Kerberos' });
+    const raw = await p.client.rawMessageAsync('makeSignature', [
+      { type: SecBufferType.DATA, data: Buffer.from('raw') },
+      { type: SecBufferType.TOKEN, size: p.client.sizes().maxSignature },
+    ]);
+    expect(raw.status).toBe(0);
+    expect(raw.buffers[1].length).toBeGreaterThan(0);
+  });
 
   testUnless(kerberosUnavailable, 'message calls on an unestablished or disposed context are typed errors', async () => {
     const cred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.INBOUND });
