@@ -17,3 +17,8 @@ export {
 export {
   STATUS_TABLE, StatusInfo, isContinuation, isFailure, statusFromName, statusInfo, statusName, toUnsigned,
 } from './status';
+export { certificateSignatureAlgorithm, endPointHash, secChannelBindings, tlsServerEndPoint } from './bindings';
+export {
+  AuthInfo, AuthScheme, ChannelBindingMode, NegotiateError, NegotiateOptions, NegotiateOutcome, NegotiatedPackage, Negotiator, withNegotiate,
+} from './http';
+export { NegotiateHttpError, negotiateExpress, negotiateFastify, negotiateKoa } from './adapters';

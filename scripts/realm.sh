@@ -79,6 +79,8 @@ CONF
 CONF
   : >"$dir/kadm5.acl"
   export KRB5_CONFIG="$dir/krb5.conf" KRB5_KDC_PROFILE="$dir/kdc.conf"
+  # A restart in the same DIR starts from a fresh database.
+  rm -f "$dir"/principal* "$dir/stash"
   kdb5_util create -s -r "$REALM" -P "master-$RANDOM$RANDOM" >/dev/null 2>&1
   kadmin.local -q "addprinc -pw $PASSWORD_ALICE alice" >/dev/null 2>&1
   kadmin.local -q "addprinc -pw $PASSWORD_BOB bob" >/dev/null 2>&1
