@@ -129,7 +129,9 @@ SH
 case "$cmd" in
   start)
     dir=$(mkdir -p "$dir" && cd "$dir" && pwd)
-    trap 'stop' ERR
+    # A start that fails half-way (die, or any error) stops what it started.
+    started=0
+    trap '[ "$started" = 1 ] || stop' EXIT
     start_kdc
     start_winbind
     bash "$ROOT/scripts/tls-server.sh" start "$dir/tls"
@@ -152,6 +154,7 @@ export SSPI_TEST_NTLM_DOMAIN='$NETBIOS'
 export SSPI_TEST_NTLM_PASSWORD='$NTLM_PASSWORD'
 source '$dir/tls/env.sh'
 ENV
+    started=1
     log "realm $REALM up: KDC 127.0.0.1:$KDC_PORT, winbindd for $NETBIOS, TLS server (scripts/tls-server.sh); env in $dir/env.sh"
     ;;
   stop) stop ;;

@@ -12,7 +12,8 @@ APT_PACKAGES=(
   binutils-mingw-w64-x86-64 binutils-mingw-w64-i686    # dlltool, objdump
   krb5-kdc krb5-admin-server krb5-user            # private KDC, kadmin.local, kinit
   winbind samba-common-bin                        # winbindd, smbpasswd, ntlm_auth
-  python3 curl ca-certificates
+  python3 curl ca-certificates openssl            # tools; openssl s_server for Schannel tests
+  python3-gssapi                                  # SPNEGO client for the HTTP tests
 )
 
 missing=()
