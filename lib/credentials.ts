@@ -8,23 +8,9 @@ import { NativeCredentials, NativeSchannelOptions } from './native';
  * Schannel credentials (package 'Schannel' or 'Microsoft Unified Security
  * Protocol Provider'). A server needs a certificate with its private key: give a
  * PFX. The PFX's keys are imported for the lifetime of the credentials and
- * deleted from the key store when the handle is freed.
+ * deleted from the key store when the handle is freed. Fields: see NativeSchannelOptions.
  */
-export interface SchannelOptions {
-  /** PKCS#12 bytes holding the certificate and private key. */
-  pfx?: Uint8Array | ArrayBuffer;
-  pfxPassword?: string;
-  /** 4 = SCHANNEL_CRED (default; supports `algorithms`), 5 = SCH_CREDENTIALS (TLS 1.3 on Windows 11). */
-  version?: 4 | 5;
-  /** SchannelProtocol bits to enable; 0 or absent = the system default. */
-  protocols?: number;
-  /** SchannelCredFlag bits (e.g. MANUAL_CRED_VALIDATION | NO_DEFAULT_CREDS for a test client). */
-  flags?: number;
-  minCipherStrength?: number;
-  maxCipherStrength?: number;
-  /** ALG_IDs to allow (SCHANNEL_CRED palgSupportedAlgs). */
-  algorithms?: number[];
-}
+export type SchannelOptions = NativeSchannelOptions;
 
 export interface AcquireOptions {
   /** Security package: 'Negotiate', 'Kerberos', 'NTLM', ... */

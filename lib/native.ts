@@ -96,13 +96,18 @@ export interface NativeContext {
 
 /** SCHANNEL_CRED (version 4) or SCH_CREDENTIALS (version 5) fields. */
 export interface NativeSchannelOptions {
+  /** PKCS#12 bytes holding the certificate and private key. */
   pfx?: Uint8Array | ArrayBuffer | null;
   pfxPassword?: string | null;
+  /** 4 = SCHANNEL_CRED (default; supports `algorithms`), 5 = SCH_CREDENTIALS (TLS 1.3 on Windows 11). */
   version?: 4 | 5;
+  /** SchannelProtocol bits to enable; 0 or absent = the system default. */
   protocols?: number;
+  /** SchannelCredFlag bits (e.g. MANUAL_CRED_VALIDATION | NO_DEFAULT_CREDS for a test client). */
   flags?: number;
   minCipherStrength?: number;
   maxCipherStrength?: number;
+  /** ALG_IDs to allow (SCHANNEL_CRED palgSupportedAlgs). */
   algorithms?: number[];
 }
 

@@ -40,6 +40,12 @@ async function login(port: number) {
   return { ok, again };
 }
 
+async function close(server: http.Server, negotiator?: Negotiator): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  negotiator?.dispose();
+}
+
 function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
@@ -66,9 +72,7 @@ describeSspi('framework adapters', () => {
       expect(JSON.parse(ok.body)).toEqual({ package: 'Kerberos', requests: 1 });
       expect(JSON.parse(again.body)).toEqual({ package: 'Kerberos', requests: 2 });
     } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      negotiator.dispose();
+      await close(server, negotiator);
     }
     // A policy the context cannot meet: 403 through Express's error handler, typed.
     const strict = express();
@@ -88,9 +92,7 @@ describeSspi('framework adapters', () => {
       expect(seen).toBeInstanceOf(NegotiateHttpError);
       expect((seen as NegotiateHttpError).code).toBe('ERR_NEGOTIATE_POLICY');
     } finally {
-      s2.closeAllConnections();
-      await new Promise((r) => s2.close(r));
-      strictNegotiator.dispose();
+      await close(s2, strictNegotiator);
     }
   });
 
@@ -111,9 +113,7 @@ describeSspi('framework adapters', () => {
       expect(JSON.parse(ok.body)).toEqual({ package: 'Kerberos', requests: 1 });
       expect(JSON.parse(again.body)).toEqual({ package: 'Kerberos', requests: 2 });
     } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-      negotiator.dispose();
+      await close(server, negotiator);
     }
   });
 

@@ -90,6 +90,22 @@ async function clientHandshake(session: TlsSession, socket: net.Socket, reader: 
   }
 }
 
+/** A Schannel client session on a fresh connection to the test server; close() tears both down. */
+async function openSession(flags?: number) {
+  const cred = clientCredentials();
+  const context = SecurityContext.client(cred, 'localhost');
+  cred.dispose();
+  const session = new TlsSession(context, flags === undefined ? {} : { flags });
+  const socket = await connect(tls.port);
+  const reader = new SocketReader(socket);
+  return {
+    context, session, socket, reader, close() {
+      socket.destroy();
+      context.dispose();
+    },
+  };
+}
+
 describeSspi('Schannel', () => {
   testUnless(tlsUnavailable, 'server credentials are acquired from a PFX (SCHANNEL_CRED and SCH_CREDENTIALS)', async () => {
     const pfx = fs.readFileSync(tls.pfx);
@@ -131,12 +147,7 @@ describeSspi('Schannel', () => {
   });
 
   testUnless(tlsUnavailable, 'the client completes TLS with openssl s_server from 64-byte reads, then exchanges data', async () => {
-    const cred = clientCredentials();
-    const context = SecurityContext.client(cred, 'localhost');
-    cred.dispose();
-    const session = new TlsSession(context);
-    const socket = await connect(tls.port);
-    const reader = new SocketReader(socket);
+    const { context, session, socket, reader, close } = await openSession();
     try {
       await clientHandshake(session, socket, reader);
       expect(session.done).toBe(true);
@@ -181,18 +192,12 @@ describeSspi('Schannel', () => {
       expect(session.stats.extra).toBeGreaterThan(extraBefore);
       socket.write(await session.shutdown());
     } finally {
-      socket.destroy();
-      context.dispose();
+      close();
     }
   }, 60_000);
 
   testUnless(tlsUnavailable, 'the client handshake with ISC_REQ_ALLOCATE_MEMORY copies and frees what Schannel allocated', async () => {
-    const cred = clientCredentials();
-    const context = SecurityContext.client(cred, 'localhost');
-    cred.dispose();
-    const session = new TlsSession(context, { flags: TLS_CLIENT_FLAGS | IscReq.ALLOCATE_MEMORY });
-    const socket = await connect(tls.port);
-    const reader = new SocketReader(socket);
+    const { session, socket, reader, close } = await openSession(TLS_CLIENT_FLAGS | IscReq.ALLOCATE_MEMORY);
     try {
       await clientHandshake(session, socket, reader);
       expect(session.done).toBe(true);
@@ -207,18 +212,12 @@ describeSspi('Schannel', () => {
       expect(size).toBeGreaterThanOrEqual(100);
       socket.write(await session.shutdown());
     } finally {
-      socket.destroy();
-      context.dispose();
+      close();
     }
   }, 60_000);
 
   testUnless(tlsUnavailable, 'tampered TLS records are rejected and shutdown yields close_notify', async () => {
-    const cred = clientCredentials();
-    const context = SecurityContext.client(cred, 'localhost');
-    cred.dispose();
-    const session = new TlsSession(context);
-    const socket = await connect(tls.port);
-    const reader = new SocketReader(socket);
+    const { session, socket, reader, close } = await openSession();
     try {
       await clientHandshake(session, socket, reader);
       socket.write(await session.encrypt(Buffer.from(`GET /${tls.bigFile} HTTP/1.0\r\n\r\n`)));
@@ -247,8 +246,7 @@ describeSspi('Schannel', () => {
       expect(closeNotify[0]).toBe(21);
       expect(closeNotify.readUInt16BE(1)).toBe(0x0303);
     } finally {
-      socket.destroy();
-      context.dispose();
+      close();
     }
   }, 60_000);
 
