@@ -90,7 +90,6 @@ interface ConnectionState {
 
 const NTLMSSP = Buffer.from('NTLMSSP\0', 'latin1');
 const ANONYMOUS_SIDS = new Set(['S-1-5-7']);
-const ASC_RET_NULL_SESSION = 0x00040000;
 const DEFAULT_REQUEST = AscReq.MUTUAL_AUTH | AscReq.INTEGRITY | AscReq.CONFIDENTIALITY | AscReq.REPLAY_DETECT | AscReq.SEQUENCE_DETECT;
 const NTLM_DEFAULT_REQUEST = AscReq.MUTUAL_AUTH | AscReq.REPLAY_DETECT | AscReq.SEQUENCE_DETECT;
 
@@ -278,7 +277,7 @@ export class Negotiator {
       const missing = decodeFlags(AscRet, required & ~step.attributes).join(', ');
       return this.forbidden(`the security context lacks required flags: ${missing}`, 'ERR_NEGOTIATE_POLICY');
     }
-    if (step.attributes & ASC_RET_NULL_SESSION) {
+    if (step.attributes & AscRet.NULL_SESSION) {
       this.reset(state);
       return this.forbidden('anonymous (null session) logons are not accepted', 'ERR_NEGOTIATE_ANONYMOUS');
     }
