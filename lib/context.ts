@@ -1,7 +1,7 @@
 import { binding } from './binding';
 import { Credentials } from './credentials';
 import { invalidArgument, LibraryErrorCode, SspiError } from './errors';
-import { ContextAttribute, DataRep, SecBufferAttr, SecBufferType } from './flags';
+import { bufferType, ContextAttribute, DataRep, SecBufferType } from './flags';
 import { disposeSymbol, track, untrack } from './lifetime';
 import {
   NativeBufferResult, NativeBufferSpec, NativeContext, NativeIdentity, NativeMessageResult, NativeStepResult,
@@ -90,7 +90,7 @@ function encryptedFrom(r: NativeMessageResult): EncryptedMessage {
 }
 
 function decryptedFrom(r: NativeMessageResult): { data: Buffer; qop: number } {
-  const data = r.buffers.find((b) => (b.type & ~SecBufferAttr.ATTRMASK) === SecBufferType.DATA);
+  const data = r.buffers.find((b) => bufferType(b.type) === SecBufferType.DATA);
   return { data: data ? trimmed(data) : Buffer.alloc(0), qop: r.qop };
 }
 
@@ -385,7 +385,7 @@ export class SecurityContext {
   private finish(r: NativeStepResult, call: string, o: StepOptions): StepResult {
     if (isFailure(r.status) && !isContinuation(r.status)) throw this.fail(r.status, call, r.output);
     // The token is the buffer where we asked for one; Wine's NTLM retypes it as DATA.
-    const tokenIndex = o.output ? o.output.findIndex((b) => (b.type & 0x0fffffff) === SecBufferType.TOKEN) : 0;
+    const tokenIndex = o.output ? o.output.findIndex((b) => bufferType(b.type) === SecBufferType.TOKEN) : 0;
     const token = tokenIndex >= 0 ? r.output[tokenIndex] : undefined;
     return {
       status: r.status,

@@ -159,6 +159,11 @@ export enum SecBufferAttr {
   ATTRMASK = 0xf0000000,
 }
 
+/** The SECBUFFER_* type of a buffer, without its attribute bits. */
+export function bufferType(type: number): number {
+  return type & ~SecBufferAttr.ATTRMASK;
+}
+
 /** AcquireCredentialsHandle fCredentialUse. */
 export enum CredentialUse {
   INBOUND = 1,

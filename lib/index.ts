@@ -7,7 +7,7 @@ export {
 export { LibraryErrorCode, SspiError, SspiErrorDetails } from './errors';
 export {
   AscReq, AscRet, ContextAttribute, CredentialUse, DataRep, IscReq, IscRet, SchannelControl, SchannelCredFlag, SchannelProtocol,
-  SecBufferAttr, SecBufferType, decodeFlags,
+  SecBufferAttr, SecBufferType, bufferType, decodeFlags,
 } from './flags';
 export { enumeratePackages, queryPackageInfo, PackageInfo } from './packages';
 export { platformInfo, PlatformInfo } from './platform';

@@ -4,7 +4,7 @@
 // Transport-free: feed it the bytes you received, send the bytes it returns.
 import { BufferResult, BufferSpec, SecurityContext } from './context';
 import { invalidArgument, SspiError } from './errors';
-import { AscReq, ContextAttribute, IscReq, SchannelControl, SecBufferType } from './flags';
+import { AscReq, bufferType, ContextAttribute, IscReq, SchannelControl, SecBufferType } from './flags';
 import { NativeStepResult } from './native';
 import { queryPackageInfo } from './packages';
 import { isFailure, statusName } from './status';
@@ -65,7 +65,7 @@ export interface TlsSessionOptions {
 }
 
 function typeOf(b: BufferResult): number {
-  return b.type & 0x0fffffff;
+  return bufferType(b.type);
 }
 
 /**

@@ -13,9 +13,11 @@ constexpr uint32_t kMaxBuffers = 64;
 // Far above any SSPI token or TLS record; stops a typo from allocating gigabytes.
 constexpr uint32_t kMaxBufferBytes = 64u * 1024 * 1024;
 
-std::vector<uint8_t> CopyBytes(Napi::Env env, Napi::Value value, const char* call) {
+}  // namespace
+
+std::vector<uint8_t> CopyBytes(Napi::Env env, Napi::Value value, const char* call, const char* what) {
   if (!value.IsTypedArray() && !value.IsArrayBuffer())
-    ThrowInvalidArgument(env, call, "buffer data must be a Buffer, Uint8Array or ArrayBuffer");
+    ThrowInvalidArgument(env, call, std::string(what) + " must be a Buffer, Uint8Array or ArrayBuffer");
   const uint8_t* bytes;
   size_t length;
   if (value.IsArrayBuffer()) {
@@ -27,11 +29,9 @@ std::vector<uint8_t> CopyBytes(Napi::Env env, Napi::Value value, const char* cal
     bytes = static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
     length = ta.ByteLength();
   }
-  if (length > kMaxBufferBytes) ThrowInvalidArgument(env, call, "buffer data is too large");
+  if (length > kMaxBufferBytes) ThrowInvalidArgument(env, call, std::string(what) + " is too large");
   return std::vector<uint8_t>(bytes, bytes + length);
 }
-
-}  // namespace
 
 BufferList BufferList::FromJs(Napi::Env env, Napi::Value value, const char* call) {
   if (!value.IsArray()) ThrowInvalidArgument(env, call, "buffers must be an array");
@@ -55,7 +55,7 @@ BufferList BufferList::FromJs(Napi::Env env, Napi::Value value, const char* call
     Napi::Value data = object.Get("data");
     Napi::Value size = object.Get("size");
     if (!data.IsUndefined() && !data.IsNull()) {
-      bytes = CopyBytes(env, data, call);
+      bytes = CopyBytes(env, data, call, "buffer data");
     } else if (!size.IsUndefined()) {
       if (!size.IsNumber()) ThrowInvalidArgument(env, call, "buffer.size must be a number");
       double n = size.As<Napi::Number>().DoubleValue();

@@ -11,6 +11,9 @@
 
 namespace sspi {
 
+// A copy of a Buffer/Uint8Array/ArrayBuffer (at most 64 MiB); `what` names it in errors.
+std::vector<uint8_t> CopyBytes(Napi::Env env, Napi::Value value, const char* call, const char* what);
+
 // One buffer after an SSPI call, as JS will see it.
 struct BufferResult {
   ULONG type = 0;  // SECBUFFER_* including the attribute bits

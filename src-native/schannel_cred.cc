@@ -2,6 +2,7 @@
 
 #include <ncrypt.h>
 
+#include "buffers.h"
 #include "errors.h"
 #include "strings.h"
 
@@ -17,19 +18,6 @@ ULONG OptionalUint32(Napi::Env env, Napi::Object o, const char* key, const char*
   Napi::Value v = o.Get(key);
   if (v.IsUndefined() || v.IsNull()) return fallback;
   return RequiredUint32(env, v, call, key);
-}
-
-std::vector<uint8_t> Bytes(Napi::Env env, Napi::Value v, const char* call) {
-  if (!v.IsTypedArray() && !v.IsArrayBuffer())
-    ThrowInvalidArgument(env, call, "schannel.pfx must be a Buffer, Uint8Array or ArrayBuffer");
-  if (v.IsArrayBuffer()) {
-    auto ab = v.As<Napi::ArrayBuffer>();
-    auto* p = static_cast<const uint8_t*>(ab.Data());
-    return std::vector<uint8_t>(p, p + ab.ByteLength());
-  }
-  auto ta = v.As<Napi::TypedArray>();
-  auto* p = static_cast<const uint8_t*>(ta.ArrayBuffer().Data()) + ta.ByteOffset();
-  return std::vector<uint8_t>(p, p + ta.ByteLength());
 }
 
 // PFXImportCertStore persists each private key in a fresh key container.
@@ -119,7 +107,7 @@ SchannelOptions ParseSchannelOptions(Napi::Env env, Napi::Value value, const cha
   o.present = true;
   Napi::Value pfx = obj.Get("pfx");
   if (!pfx.IsUndefined() && !pfx.IsNull()) {
-    o.pfx = Bytes(env, pfx, call);
+    o.pfx = CopyBytes(env, pfx, call, "schannel.pfx");
     o.hasPfx = true;
   }
   OptionalString(env, obj.Get("pfxPassword"), call, "schannel.pfxPassword", &o.pfxPassword);

@@ -8,7 +8,7 @@ import {
   ContextAttribute, Credentials, CredentialUse, IscReq, IscRet, LibraryErrorCode, TLS_CLIENT_FLAGS, liveHandles, SchannelCredFlag, SchannelProtocol,
   SecurityContext, SspiError, TlsSession,
 } from '../lib';
-import { describeSspi, onWindows, testUnless, underWine } from './helpers/sspi';
+import { caughtSspiError, describeSspi, onWindows, testUnless, underWine } from './helpers/sspi';
 
 const tls = {
   port: Number(process.env.SSPI_TEST_TLS_PORT ?? 0),
@@ -125,15 +125,8 @@ describeSspi('Schannel', () => {
 
   testUnless(tlsUnavailable, 'a bad PFX gives ERR_SSPI_CERTIFICATE, a server without a certificate SEC_E_NO_CREDENTIALS', () => {
     const pfx = fs.readFileSync(tls.pfx);
-    const attempt = (schannel: object) => {
-      try {
-        Credentials.acquireSync({ package: 'Schannel', use: CredentialUse.INBOUND, schannel });
-      } catch (e) {
-        expect(e).toBeInstanceOf(SspiError);
-        return e as SspiError;
-      }
-      throw new Error('acquire succeeded');
-    };
+    const attempt = (schannel: object) =>
+      caughtSspiError(() => Credentials.acquireSync({ package: 'Schannel', use: CredentialUse.INBOUND, schannel }));
     const wrong = attempt({ pfx, pfxPassword: 'not-the-password' });
     expect(wrong.code).toBe(LibraryErrorCode.Certificate);
     expect(wrong.call).toBe('PFXImportCertStore');
