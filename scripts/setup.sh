@@ -14,6 +14,7 @@ APT_PACKAGES=(
   winbind samba-common-bin                        # winbindd, smbpasswd, ntlm_auth
   python3 curl ca-certificates openssl            # tools; openssl s_server for Schannel tests
   python3-gssapi                                  # SPNEGO client for the HTTP tests
+  chromium                                        # headless browser client (driven by playwright-core)
 )
 
 missing=()

@@ -67,13 +67,14 @@ for ver in $NODE_WIN_VERSIONS; do
   node scripts/check-results.js "windows-node-$ver" "$report" "${require_args[@]}"
 done
 
-log "real HTTP clients (curl, python3-gssapi) on Linux against the server in node.exe"
+log "real HTTP clients (curl, python3-gssapi, headless Chromium) on Linux against the server in node.exe"
 FORCE_COLOR=0 NODE_WIN_VERSIONS="$NODE_WIN_VERSIONS" node node_modules/jest/bin/jest.js --ci --runInBand \
   --json --outputFile="$out/clients.json" dist/test/clients || true
 node scripts/check-results.js "linux-clients" "$out/clients.json" \
   --require "curl --negotiate with a Kerberos ticket gets 200" \
   --require "python3-gssapi SPNEGO client gets 200" \
-  --require "200 concurrent authenticated requests"
+  --require "200 concurrent authenticated requests" \
+  --require "headless Chromium with a Kerberos ticket loads the protected page"
 
 node -e '
   const fs = require("fs");
