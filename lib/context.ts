@@ -70,6 +70,18 @@ export type MessageOp = 'makeSignature' | 'verifySignature' | 'encryptMessage' |
 // call that fails for lack of room still consumes a sequence number (measured:
 // ../shared/notes). Only used when running on Wine.
 const WINE_KERBEROS_MIN_TRAILER = 60;
+const ALLOCATE_MEMORY = 0x100; // ISC_REQ_ and ASC_REQ_ALLOCATE_MEMORY
+const NTLMSSP_SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1');
+// Wine's NTLM passes the token base64-encoded, on one line, in a 1904-byte
+// buffer ("YR " + base64): longer tokens crash it (measured: 1428 bytes and up).
+const WINE_NTLM_MAX_TOKEN = 1425;
+
+/** The bytes a caller-given output buffer offers SSPI. */
+function specSize(b: BufferSpec | undefined): number {
+  if (!b || typeof b !== 'object') return 0;
+  if (b.data instanceof Uint8Array || b.data instanceof ArrayBuffer) return b.data.byteLength;
+  return typeof b.size === 'number' && b.size > 0 ? b.size : 0;
+}
 
 const MESSAGE_OPS: readonly MessageOp[] = ['makeSignature', 'verifySignature', 'encryptMessage', 'decryptMessage'];
 
@@ -123,6 +135,7 @@ export class SecurityContext {
   readonly package: string;
   readonly server: boolean;
   private readonly target: string | null;
+  private readonly maxToken: number;
   private queue: Promise<unknown> = Promise.resolve();
   private pending = 0;
 
@@ -130,6 +143,7 @@ export class SecurityContext {
     const { NativeContext: Ctor } = binding(server ? 'AcceptSecurityContext' : 'InitializeSecurityContext');
     this.native = new Ctor(credentials.native, server);
     this.package = credentials.package;
+    this.maxToken = credentials.maxToken;
     this.server = server;
     this.target = target;
     track(this, this.native);
@@ -168,6 +182,8 @@ export class SecurityContext {
 
   /** The raw call with every buffer in and out; never throws for SSPI statuses. */
   rawStep(step: RawStepInput): Promise<NativeStepResult> {
+    this.guardWineOutput(step.output, step.flags);
+    this.guardWineInput(step.input);
     return this.enqueue(() =>
       this.server
         ? this.native.accept(step.input, step.flags, step.dataRep, step.output)
@@ -176,6 +192,8 @@ export class SecurityContext {
 
   rawStepSync(step: RawStepInput): NativeStepResult {
     this.assertIdle(this.server ? 'AcceptSecurityContext' : 'InitializeSecurityContext');
+    this.guardWineOutput(step.output, step.flags);
+    this.guardWineInput(step.input);
     return this.server
       ? this.native.acceptSync(step.input, step.flags, step.dataRep, step.output)
       : this.native.initializeSync(this.target, step.input, step.flags, step.dataRep, step.output);
@@ -354,7 +372,53 @@ export class SecurityContext {
   }
 
   private raw(token: Uint8Array | null, o: StepOptions) {
-    return [tokenInput(token, o.extraInput), o.flags ?? 0, o.dataRep ?? DataRep.NATIVE, o.output ?? null] as const;
+    this.guardWineOutput(o.output, o.flags ?? 0);
+    const input = tokenInput(token, o.extraInput);
+    this.guardWineInput(input);
+    return [input, o.flags ?? 0, o.dataRep ?? DataRep.NATIVE, o.output ?? null] as const;
+  }
+
+  /**
+   * Wine's NTLM server hands its first input buffer to ntlm_auth whatever it
+   * holds, and Wine's Negotiate hands it every token Kerberos refused; found by
+   * fuzzing, any token of 1428 bytes or more crashes the process there. Under
+   * Wine, a server token must look like what real clients send: an NTLMSSP
+   * message of at most 1425 bytes for NTLM; SPNEGO (0x60 / 0xa1) or such an
+   * NTLMSSP message for Negotiate. A SPNEGO token that Wine's Kerberos refuses
+   * still reaches its NTLM (a known Wine crash above 1425 bytes, see README).
+   * Windows parses tokens itself, so nothing is refused there.
+   */
+  private guardWineInput(input: BufferSpec[] | null): void {
+    if (!this.server || !Array.isArray(input) || input.length === 0 || platformInfo().wineVersion === null) return;
+    if (this.package !== 'NTLM' && this.package !== 'Negotiate') return;
+    const first = input[0];
+    const data = first && typeof first === 'object' ? first.data : undefined;
+    const bytes = data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(0);
+    const ntlm = bytes.length >= 8 && bytes.length <= WINE_NTLM_MAX_TOKEN
+      && Buffer.from(bytes.buffer, bytes.byteOffset, 8).equals(NTLMSSP_SIGNATURE);
+    const spnego = this.package === 'Negotiate' && bytes.length > 0 && (bytes[0] === 0x60 || bytes[0] === 0xa1);
+    if (!ntlm && !spnego) {
+      throw new SspiError(`refused before SSPI: not ${this.package === 'NTLM' ? 'an NTLMSSP message' : 'a SPNEGO token or an NTLMSSP message'} `
+        + `of at most ${WINE_NTLM_MAX_TOKEN} bytes; Wine's ${this.package} can crash on such input`, {
+        code: LibraryErrorCode.UnsafeOnWine, status: 0x80090308, call: 'AcceptSecurityContext', package: this.package,
+      });
+    }
+  }
+
+  /**
+   * Wine's NTLM (also behind Negotiate) copies its token into the first output
+   * buffer without looking at the buffer's size or type (found by fuzzing: a
+   * zero-size first buffer crashed the process). Under Wine, a caller-given
+   * output list must start with cbMaxToken bytes; Windows checks sizes itself.
+   */
+  private guardWineOutput(output: BufferSpec[] | null | undefined, flags: number): void {
+    if (!Array.isArray(output) || (flags & ALLOCATE_MEMORY) || platformInfo().wineVersion === null) return;
+    if (this.package !== 'NTLM' && this.package !== 'Negotiate') return;
+    if (specSize(output[0]) < this.maxToken) {
+      throw invalidArgument(this.server ? 'AcceptSecurityContext' : 'InitializeSecurityContext',
+        `under Wine, ${this.package} writes up to cbMaxToken (${this.maxToken}) bytes into the first output buffer without `
+        + 'checking its size: give it at least that many bytes');
+    }
   }
 
   private assertIdle(call: string): void {

@@ -47,6 +47,8 @@ export const LibraryErrorCode = {
   InvalidArgument: 'ERR_SSPI_INVALID_ARGUMENT',
   Disposed: 'ERR_SSPI_DISPOSED',
   Busy: 'ERR_SSPI_BUSY',
+  /** Refused before SSPI: input known to crash Wine's SSPI (status SEC_E_INVALID_TOKEN). */
+  UnsafeOnWine: 'ERR_SSPI_UNSAFE_ON_WINE',
   UnsupportedPlatform: 'ERR_SSPI_UNSUPPORTED_PLATFORM',
   /** The PFX could not be imported (not a PFX, wrong password, no private key). */
   Certificate: 'ERR_SSPI_CERTIFICATE',

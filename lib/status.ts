@@ -101,6 +101,9 @@ const TABLE: ReadonlyArray<readonly [number, string, string]> = [
   [0x8009036D, 'SEC_E_INSUFFICIENT_BUFFERS', 'Not enough secbuffers were supplied to generate a token.'],
   [0x80100003, 'SEC_E_INVALID_HANDLE_SCARD', 'The supplied handle is invalid (SCARD_E_INVALID_HANDLE; documented by AcceptSecurityContext as SEC_E_INVALID_HANDLE).'],
   [0xC000006D, 'STATUS_LOGON_FAILURE', 'The attempted logon is invalid (Digest: the context was already established).'],
+  // NTSTATUS values that reach SSPI callers unmapped (measured: Wine's Kerberos
+  // AcquireCredentialsHandle with a password while the KDC is down).
+  [0xC0000001, 'STATUS_UNSUCCESSFUL', 'The operation failed (an NTSTATUS from the security package, not mapped to an SSPI code).'],
 ];
 
 const BY_STATUS = new Map<number, StatusInfo>(TABLE.map(([s, name, description]) => [s, { name, description }]));

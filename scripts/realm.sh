@@ -26,20 +26,42 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-stop() {
-  local pidfile
-  bash "$(dirname "${BASH_SOURCE[0]}")/tls-server.sh" stop "$dir/tls"
-  for pidfile in "$dir/kdc.pid" "$dir/samba/pid/winbindd.pid"; do
-    [ -f "$pidfile" ] || continue
-    local pid; pid=$(cat "$pidfile")
-    if kill "$pid" 2>/dev/null; then
-      for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    rm -f "$pidfile"
-  done
+stop_pidfile() {
+  local pidfile=$1
+  [ -f "$pidfile" ] || return 0
+  local pid; pid=$(cat "$pidfile")
+  if kill "$pid" 2>/dev/null; then
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+
+stop_winbind() {
+  stop_pidfile "$dir/samba/pid/winbindd.pid"
   # winbindd forks helpers that outlive the parent for a moment.
   pkill -f "winbindd -s $dir/smb.conf" 2>/dev/null || true
+  for _ in $(seq 50); do pgrep -f "winbindd -s $dir/smb.conf" >/dev/null || break; sleep 0.1; done
+}
+
+stop() {
+  bash "$(dirname "${BASH_SOURCE[0]}")/tls-server.sh" stop "$dir/tls"
+  stop_pidfile "$dir/kdc.pid"
+  stop_winbind
+}
+
+# Fault injection (scripts/fault-injection.sh): the same KDC (port, database)
+# and winbindd stopped and started again under a running realm.
+restart_kdc() {
+  KRB5_CONFIG="$dir/krb5.conf" KRB5_KDC_PROFILE="$dir/kdc.conf" krb5kdc -r "$REALM" -P "$dir/kdc.pid"
+  for _ in $(seq 50); do [ -s "$dir/kdc.pid" ] && break; sleep 0.1; done
+  [ -s "$dir/kdc.pid" ] || die "krb5kdc did not restart; see $dir/kdc.log"
+}
+
+restart_winbind() {
+  winbindd -s "$dir/smb.conf" -D
+  for _ in $(seq 100); do wbinfo -p >/dev/null 2>&1 && break; sleep 0.1; done
+  wbinfo -p >/dev/null 2>&1 || die "winbindd did not restart"
 }
 
 start_kdc() {
@@ -158,5 +180,9 @@ ENV
     log "realm $REALM up: KDC 127.0.0.1:$KDC_PORT, winbindd for $NETBIOS, TLS server (scripts/tls-server.sh); env in $dir/env.sh"
     ;;
   stop) stop ;;
-  *) die "usage: realm.sh start|stop DIR" ;;
+  kdc-stop) stop_pidfile "$dir/kdc.pid" ;;
+  kdc-start) restart_kdc ;;
+  winbind-stop) stop_winbind ;;
+  winbind-start) restart_winbind ;;
+  *) die "usage: realm.sh start|stop|kdc-stop|kdc-start|winbind-stop|winbind-start DIR" ;;
 esac

@@ -16,6 +16,8 @@ REQUIRED=(
   "wrong NTLM password gives SEC_E_LOGON_DENIED"
   "loads in a host that is not named node.exe"
   "the client completes TLS with openssl s_server from 64-byte reads"
+  "seeded cases: every outcome is a StepResult or a typed SspiError"
+  "of interleaved async calls with random dispose"
 )
 require_args=()
 for r in "${REQUIRED[@]}"; do require_args+=(--require "$r"); done
@@ -75,6 +77,9 @@ node scripts/check-results.js "linux-clients" "$out/clients.json" \
   --require "python3-gssapi SPNEGO client gets 200" \
   --require "200 concurrent authenticated requests" \
   --require "headless Chromium with a Kerberos ticket loads the protected page"
+
+log "fault injection: KDC and winbindd stopped and restarted under node.exe, worker threads terminated"
+FAULT_REALM_DIR="$realm_dir" bash scripts/fault-injection.sh
 
 node -e '
   const fs = require("fs");

@@ -1,0 +1,123 @@
+// The node.exe half of scripts/fault-injection.sh. The driver (Linux) stops
+// and restarts the KDC and winbindd; this side keeps authenticating and
+// records what each attempt gave. Coordination is by files in a control
+// directory (node.exe under Wine cannot signal Linux processes):
+//   phase      written by the driver: the phase now in force
+//   ack-PHASE  written here once PHASE has had enough attempts (JSON summary)
+// Attempts: Kerberos with a password credential (AS-REQ + TGS-REQ to the KDC
+// every time) and an in-process NTLM handshake (ntlm_auth -> winbindd).
+import * as fs from 'fs';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { Credentials, CredentialUse, IscReq, liveHandles, SecurityContext, SspiError } from '../../lib';
+
+const dir = process.argv[2];
+const spn = process.env.SSPI_TEST_SPN ?? 'HTTP/localhost';
+const realmName = process.env.SSPI_TEST_REALM ?? 'SSPI.TEST';
+const attemptsPerPhase = Number(process.env.FAULT_ATTEMPTS ?? 12);
+
+type Outcome = string; // 'ok' or an error code
+
+function handshake(client: Credentials, server: Credentials): void {
+  const c = SecurityContext.client(client, spn);
+  const s = SecurityContext.server(server);
+  try {
+    let token = c.initializeSync(null, { flags: IscReq.CONNECTION }).outputToken;
+    for (let leg = 0; leg < 4 && token; leg++) {
+      const r = s.acceptSync(token);
+      if (r.done) return;
+      token = c.initializeSync(r.outputToken, { flags: IscReq.CONNECTION }).outputToken;
+    }
+    throw new Error('handshake did not finish');
+  } finally {
+    c.dispose();
+    s.dispose();
+  }
+}
+
+function attempt(kind: 'kerberos' | 'ntlm'): Outcome {
+  const creds: Credentials[] = [];
+  try {
+    const acquire = (o: Parameters<typeof Credentials.acquireSync>[0]) => {
+      const c = Credentials.acquireSync(o);
+      creds.push(c);
+      return c;
+    };
+    if (kind === 'kerberos') {
+      handshake(
+        acquire({ package: 'Kerberos', use: CredentialUse.OUTBOUND, user: 'alice', domain: realmName, password: process.env.SSPI_TEST_KRB_PASSWORD_ALICE ?? '' }),
+        acquire({ package: 'Kerberos', use: CredentialUse.INBOUND }));
+    } else {
+      handshake(
+        acquire({ package: 'NTLM', use: CredentialUse.OUTBOUND, user: process.env.SSPI_TEST_NTLM_USER ?? '', domain: process.env.SSPI_TEST_NTLM_DOMAIN ?? '', password: process.env.SSPI_TEST_NTLM_PASSWORD ?? '' }),
+        acquire({ package: 'NTLM', use: CredentialUse.INBOUND }));
+    }
+    return 'ok';
+  } catch (e) {
+    if (e instanceof SspiError) return `${e.code} (${e.call})`;
+    return `UNTYPED ${String(e)}`;
+  } finally {
+    for (const c of creds) c.dispose();
+  }
+}
+
+/** Worker threads terminated at random moments while async handshakes run in them. */
+async function terminateWorkers(): Promise<Outcome[]> {
+  const lib = path.join(__dirname, '..', '..', 'lib');
+  const script = `
+    const { parentPort, workerData } = require('worker_threads');
+    const sspi = require(workerData.lib);
+    const out = sspi.Credentials.acquireSync({ package: 'Negotiate', use: sspi.CredentialUse.OUTBOUND });
+    const inb = sspi.Credentials.acquireSync({ package: 'Negotiate', use: sspi.CredentialUse.INBOUND });
+    (async () => {
+      for (let i = 0; ; i++) {
+        const c = sspi.SecurityContext.client(out, workerData.spn);
+        const s = sspi.SecurityContext.server(inb);
+        await s.accept((await c.initialize(null)).outputToken);
+        if (i === 0) parentPort.postMessage('running');
+        if (i % 2) { c.dispose(); s.dispose(); } // the rest are left to the env cleanup hook
+      }
+    })();`;
+  const results: Outcome[] = [];
+  for (let i = 0; i < 10; i++) {
+    const w = new Worker(script, { eval: true, workerData: { lib, spn } });
+    await new Promise((resolve, reject) => w.once('message', resolve).once('error', reject));
+    await new Promise((r) => setTimeout(r, 5 + Math.floor(Math.random() * 40)));
+    results.push(`terminate exit ${await w.terminate()}`);
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const seen = new Set<string>();
+  fs.writeFileSync(path.join(dir, 'ready'), String(process.pid));
+  for (;;) {
+    const phase = fs.existsSync(path.join(dir, 'phase')) ? fs.readFileSync(path.join(dir, 'phase'), 'utf8').trim() : '';
+    if (!phase || seen.has(phase)) {
+      await new Promise((r) => setTimeout(r, 50));
+      continue;
+    }
+    seen.add(phase);
+    if (phase === 'done') break;
+    const summary: Record<string, Record<Outcome, number>> = { kerberos: {}, ntlm: {}, workers: {} };
+    const t = Date.now();
+    if (phase === 'workers') {
+      for (const o of await terminateWorkers()) summary.workers[o] = (summary.workers[o] ?? 0) + 1;
+      summary.kerberos[attempt('kerberos')] = 1; // this thread still works afterwards
+    } else {
+      for (let i = 0; i < attemptsPerPhase; i++) {
+        for (const kind of ['kerberos', 'ntlm'] as const) {
+          const o = attempt(kind);
+          summary[kind][o] = (summary[kind][o] ?? 0) + 1;
+        }
+      }
+    }
+    fs.writeFileSync(path.join(dir, `ack-${phase}`), JSON.stringify({ phase, ms: Date.now() - t, ...summary, live: liveHandles() }));
+  }
+  fs.writeFileSync(path.join(dir, 'ack-done'), JSON.stringify({ live: liveHandles() }));
+}
+
+main().catch((e) => {
+  fs.writeFileSync(path.join(dir, 'error'), String(e?.stack ?? e));
+  process.exitCode = 1;
+});
