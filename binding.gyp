@@ -16,6 +16,7 @@
         'src-native/context.cc',
         'src-native/credentials.cc',
         'src-native/delay_load_hook.cc',
+        'src-native/dispatcher.cc',
         'src-native/errors.cc',
         'src-native/identity.cc',
         'src-native/instance.cc',
@@ -35,6 +36,10 @@
         'SECURITY_WIN32',
         'WIN32_LEAN_AND_MEAN',
         'NOMINMAX',
+        # A worker thread terminated mid-call makes napi_throw fail; without this
+        # node-addon-api rethrows as a C++ exception nobody catches (found by
+        # terminating workers during async handshakes: process abort).
+        'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS',
       ],
       'libraries': [
         'secur32.lib',

@@ -71,7 +71,6 @@ export type MessageOp = 'makeSignature' | 'verifySignature' | 'encryptMessage' |
 // ../shared/notes). Only used when running on Wine.
 const WINE_KERBEROS_MIN_TRAILER = 60;
 const ALLOCATE_MEMORY = 0x100; // ISC_REQ_ and ASC_REQ_ALLOCATE_MEMORY
-const NTLMSSP_SIGNATURE = Buffer.from('NTLMSSP\0', 'latin1');
 // Wine's NTLM passes the token base64-encoded, on one line, in a 1904-byte
 // buffer ("YR " + base64): longer tokens crash it (measured: 1428 bytes and up).
 const WINE_NTLM_MAX_TOKEN = 1425;
@@ -379,30 +378,30 @@ export class SecurityContext {
   }
 
   /**
-   * Wine's NTLM server hands its first input buffer to ntlm_auth whatever it
-   * holds, and Wine's Negotiate hands it every token Kerberos refused; found by
-   * fuzzing, any token of 1428 bytes or more crashes the process there. Under
-   * Wine, a server token must look like what real clients send: an NTLMSSP
-   * message of at most 1425 bytes for NTLM; SPNEGO (0x60 / 0xa1) or such an
-   * NTLMSSP message for Negotiate. A SPNEGO token that Wine's Kerberos refuses
-   * still reaches its NTLM (a known Wine crash above 1425 bytes, see README).
-   * Windows parses tokens itself, so nothing is refused there.
+   * Wine's NTLM server hands its first input buffer to ntlm_auth, base64 on one
+   * line of a 1904-byte buffer, and Wine's Negotiate hands it every token its
+   * Kerberos refused. Found by fuzzing: a first buffer of 1428 bytes or more
+   * crashes the process there. Under Wine, NTLM refuses such buffers, and
+   * Negotiate refuses them unless they are SPNEGO (0x60 / 0xa1), which Kerberos
+   * takes; a long SPNEGO token Kerberos refuses still reaches NTLM (README).
+   * Malformed arguments and disposed contexts are left to the native checks.
    */
   private guardWineInput(input: BufferSpec[] | null): void {
     if (!this.server || !Array.isArray(input) || input.length === 0 || platformInfo().wineVersion === null) return;
-    if (this.package !== 'NTLM' && this.package !== 'Negotiate') return;
+    if ((this.package !== 'NTLM' && this.package !== 'Negotiate') || this.native.disposed) return;
     const first = input[0];
-    const data = first && typeof first === 'object' ? first.data : undefined;
-    const bytes = data instanceof Uint8Array ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(0);
-    const ntlm = bytes.length >= 8 && bytes.length <= WINE_NTLM_MAX_TOKEN
-      && Buffer.from(bytes.buffer, bytes.byteOffset, 8).equals(NTLMSSP_SIGNATURE);
-    const spnego = this.package === 'Negotiate' && bytes.length > 0 && (bytes[0] === 0x60 || bytes[0] === 0xa1);
-    if (!ntlm && !spnego) {
-      throw new SspiError(`refused before SSPI: not ${this.package === 'NTLM' ? 'an NTLMSSP message' : 'a SPNEGO token or an NTLMSSP message'} `
-        + `of at most ${WINE_NTLM_MAX_TOKEN} bytes; Wine's ${this.package} can crash on such input`, {
-        code: LibraryErrorCode.UnsafeOnWine, status: 0x80090308, call: 'AcceptSecurityContext', package: this.package,
-      });
-    }
+    if (!first || typeof first !== 'object' || !Number.isInteger(first.type)) return;
+    const data = first.data;
+    const length = data instanceof Uint8Array || data instanceof ArrayBuffer ? data.byteLength
+      : data == null && Number.isInteger(first.size) && (first.size as number) >= 0 && (first.size as number) <= 64 * 1024 * 1024
+        ? first.size as number : -1;
+    if (length <= WINE_NTLM_MAX_TOKEN) return;
+    const head = data instanceof Uint8Array ? data[0] : data instanceof ArrayBuffer ? new Uint8Array(data)[0] : 0;
+    if (this.package === 'Negotiate' && (head === 0x60 || head === 0xa1)) return;
+    throw new SspiError(`refused before SSPI: a ${length}-byte ${this.package === 'Negotiate' ? 'non-SPNEGO ' : ''}token; `
+      + `Wine's NTLM crashes on tokens over ${WINE_NTLM_MAX_TOKEN} bytes`, {
+      code: LibraryErrorCode.UnsafeOnWine, status: 0x80090308, call: 'AcceptSecurityContext', package: this.package,
+    });
   }
 
   /**

@@ -49,7 +49,7 @@ wait_for() {
   for _ in $(seq $((limit * 10))); do
     [ -f "$control/$file" ] && return 0
     if [ -f "$control/error" ] || ! kill -0 "$worker" 2>/dev/null; then
-      cat "$work/worker.log" "$control/error" 2>/dev/null >&2
+      cat "$work/worker.log" "$control/error" 2>/dev/null >&2 || true
       die "the node.exe worker stopped while waiting for $file"
     fi
     sleep 0.1
@@ -99,7 +99,7 @@ expect(allOk(kb.kerberos), 'KDC back: Kerberos recovers');
 expect(noneOk(wd.ntlm) && typed(wd.ntlm), 'winbindd down: NTLM fails, every failure typed');
 expect(allOk(wd.kerberos), 'winbindd down: Kerberos unaffected');
 expect(allOk(wb.ntlm), 'winbindd back: NTLM recovers');
-expect(w.workers['terminate exit 1'] === 10 && allOk(w.kerberos), '10 worker threads terminated mid-handshake; the main thread still authenticates');
+expect(w.workers['terminate exit 1'] === 30 && allOk(w.kerberos), '30 worker threads terminated mid-handshake; the main thread still authenticates');
 expect(done.live.credentials === 0 && done.live.contexts === 0, 'no live handle at the end');
 console.log(`KDC down: Kerberos ${JSON.stringify(kd.kerberos)}; winbindd down: NTLM ${JSON.stringify(wd.ntlm)}`);
 if (problems.length) { console.error('FAILED: ' + problems.join('; ')); process.exit(1); }

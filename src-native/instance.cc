@@ -6,11 +6,20 @@ Instance* Instance::Get(Napi::Env env) { return env.GetInstanceData<Instance>();
 
 void Instance::Install(Napi::Env env) {
   auto* instance = new Instance();
+  instance->dispatcher = std::make_unique<Dispatcher>(env);
   env.SetInstanceData<Instance>(instance);
   // Runs at environment teardown (process exit, worker termination) before the
   // instance data is finalized; ObjectWrap finalizers may run later or not at all.
+  // Calls still running finish first (their handles are then freed by CloseAll's
+  // deferred close), queued ones are dropped.
   napi_add_env_cleanup_hook(
-      env, [](void* data) { static_cast<Instance*>(data)->CloseAll(); }, instance);
+      env,
+      [](void* data) {
+        auto* self = static_cast<Instance*>(data);
+        self->dispatcher->Shutdown();
+        self->CloseAll();
+      },
+      instance);
 }
 
 void Instance::Track(const std::shared_ptr<Closable>& item) {

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <vector>
 
+#include "dispatcher.h"
+
 namespace sspi {
 
 // Counted where handles are created and freed; shared with handle owners that may
@@ -35,6 +37,7 @@ class Instance {
   Napi::FunctionReference credentialsClass;
   Napi::FunctionReference contextClass;
   std::shared_ptr<HandleCounters> counters = std::make_shared<HandleCounters>();
+  std::unique_ptr<Dispatcher> dispatcher;
 
   void Track(const std::shared_ptr<Closable>& item);
   // Closes every tracked handle: the env cleanup hook, before GC finalizers could run.

@@ -1,33 +1,41 @@
-// An AsyncWorker that settles a Promise. Shared by every thread-pool SSPI call.
+// A thread-pool SSPI call that settles a Promise. Shared by every async call.
+// Runs on the environment's Dispatcher (dispatcher.h), not on libuv's pool.
 #pragma once
 #include <napi.h>
 
+#include <string>
+
 namespace sspi {
 
-class PromiseWorker : public Napi::AsyncWorker {
+class PromiseWorker {
  public:
+  virtual ~PromiseWorker() = default;
+  PromiseWorker(const PromiseWorker&) = delete;
+  PromiseWorker& operator=(const PromiseWorker&) = delete;
+
   Napi::Promise Promise() { return deferred_.Promise(); }
+  // Hands the worker to the environment's dispatcher, which owns it from here.
+  void Queue();
+
+  // On a dispatcher thread. Must not touch JS.
+  virtual void Execute() = 0;
+  // On the JS thread, inside a callback scope: settle deferred_.
+  virtual void OnOK() = 0;
+
+  // Dispatcher use: Execute() with exceptions caught; then OnOK() or a rejection.
+  void Run() noexcept;
+  void Complete() noexcept;
 
  protected:
-  PromiseWorker(Napi::Env env, const char* name)
-      : Napi::AsyncWorker(env, name), deferred_(Napi::Promise::Deferred::New(env)) {}
+  PromiseWorker(Napi::Env env, const char* name) : env_(env), name_(name), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Env Env() const { return env_; }
 
-  // When a worker_thread is terminated while a call runs, the completion comes
-  // during environment teardown: Node-API calls fail there, and node-addon-api
-  // turns that into a C++ throw outside any catch, which kills the process.
-  // Nobody is left to receive the result, so end quietly (the SSPI handles were
-  // already released on the pool thread, or by the env cleanup hook).
-  void OnWorkComplete(Napi::Env env, napi_status status) override {
-    try {
-      Napi::AsyncWorker::OnWorkComplete(env, status);
-    } catch (const Napi::Error&) {
-      Destroy();
-    }
-  }
-
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
-
+  Napi::Env env_;
+  const char* name_;
   Napi::Promise::Deferred deferred_;
+
+ private:
+  std::string failure_;
 };
 
 }  // namespace sspi
