@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a built script (dist/...) in Windows Node against the test realm:
 # node.exe under Wine on Linux (starting a private realm unless SSPI_TEST_SPN is
-# already set), the current node on Windows. Used by npm run bench/fuzz/soak.
+# already set), the current node on Windows. Used by npm run bench/fuzz/soak
+# and demo:server. A TERM/INT stops node.exe, then the realm.
 #   scripts/realm-run.sh [--node-arg ARG]... dist/path/script.js [args...]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -20,6 +21,11 @@ if [ -z "${SSPI_TEST_SPN:-}" ]; then
   trap 'bash "$ROOT/scripts/realm.sh" stop "$realm_dir"; rm -rf "$realm_dir"' EXIT
   bash scripts/realm.sh start "$realm_dir" >&2
   source "$realm_dir/env.sh"
+  log "clients: source $realm_dir/env.sh (e.g. then curl --negotiate -u : http://localhost:PORT/)"
 fi
 version=${NODE_WIN_VERSIONS%% *}
-WINE_NODE_TIMEOUT=${WINE_NODE_TIMEOUT:-7200} bash scripts/wine-node "$version" "${node_args[@]}" "$script" "$@"
+WINE_NODE_TIMEOUT=${WINE_NODE_TIMEOUT:-7200} bash scripts/wine-node "$version" "${node_args[@]}" "$script" "$@" &
+child=$!
+# Pass a stop on to wine-node, which stops node.exe; then the EXIT trap stops the realm.
+trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 143' TERM INT
+wait "$child"
