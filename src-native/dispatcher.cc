@@ -39,7 +39,10 @@ void PromiseWorker::Complete() noexcept {
 // its event loop would stall: leave it one (1 thread on 2 cores, at most 4).
 // SSPI_NATIVE_THREADS overrides (1..64).
 static size_t ThreadLimit() {
-  if (const char* v = std::getenv("SSPI_NATIVE_THREADS")) {
+  // GetEnvironmentVariable, not getenv: MSVC's /sdl makes getenv's C4996 an error.
+  char v[16];
+  DWORD len = GetEnvironmentVariableA("SSPI_NATIVE_THREADS", v, sizeof v);
+  if (len > 0 && len < sizeof v) {
     long n = std::strtol(v, nullptr, 10);
     if (n >= 1 && n <= 64) return static_cast<size_t>(n);
   }
