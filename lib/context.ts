@@ -142,7 +142,9 @@ export class SecurityContext {
     const { NativeContext: Ctor } = binding(server ? 'AcceptSecurityContext' : 'InitializeSecurityContext');
     this.native = new Ctor(credentials.native, server);
     this.package = credentials.package;
-    this.maxToken = credentials.maxToken;
+    // Read now (the credentials may be disposed before the context), but only
+    // where guardWineOutput needs it: a native call on every context otherwise.
+    this.maxToken = platformInfo().wineVersion !== null ? credentials.maxToken : 0;
     this.server = server;
     this.target = target;
     track(this, this.native);

@@ -74,10 +74,13 @@ class Hold {
 }  // namespace
 
 void Dispatcher::Submit(std::unique_ptr<PromiseWorker> job) {
-  if (inFlight_++ == 0) napi_ref_threadsafe_function(env_, tsfn_);
   bool wake = false;
   {
     Hold hold(&lock_);
+    // After Shutdown (environment teardown) nothing runs or settles any more,
+    // and no thread may be started that nobody would join.
+    if (stopping_) return;
+    if (inFlight_++ == 0) napi_ref_threadsafe_function(env_, tsfn_);
     queued_.push_back(std::move(job));
     if (threads_.size() < threadLimit_ && idle_ == 0) {
       threads_.emplace_back([this] { Loop(); });
