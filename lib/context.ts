@@ -1,7 +1,7 @@
 import { binding } from './binding';
 import { Credentials } from './credentials';
 import { invalidArgument, LibraryErrorCode, SspiError } from './errors';
-import { bufferType, ContextAttribute, DataRep, SecBufferType } from './flags';
+import { AscReq, bufferType, ContextAttribute, DataRep, SecBufferType } from './flags';
 import { disposeSymbol, track, untrack } from './lifetime';
 import {
   NativeBufferResult, NativeBufferSpec, NativeContext, NativeIdentity, NativeMessageResult, NativeStepResult,
@@ -70,7 +70,8 @@ export type MessageOp = 'makeSignature' | 'verifySignature' | 'encryptMessage' |
 // call that fails for lack of room still consumes a sequence number (measured:
 // ../shared/notes). Only used when running on Wine.
 const WINE_KERBEROS_MIN_TRAILER = 60;
-const ALLOCATE_MEMORY = 0x100; // ISC_REQ_ and ASC_REQ_ALLOCATE_MEMORY
+// The native side's bound on one buffer (kMaxBufferBytes in src-native/buffers.cc).
+const MAX_BUFFER_BYTES = 64 * 1024 * 1024;
 // Wine's NTLM passes the token base64-encoded, on one line, in a 1904-byte
 // buffer ("YR " + base64): longer tokens crash it (measured: 1428 bytes and up).
 const WINE_NTLM_MAX_TOKEN = 1425;
@@ -395,7 +396,7 @@ export class SecurityContext {
     if (!first || typeof first !== 'object' || !Number.isInteger(first.type)) return;
     const data = first.data;
     const length = data instanceof Uint8Array || data instanceof ArrayBuffer ? data.byteLength
-      : data == null && Number.isInteger(first.size) && (first.size as number) >= 0 && (first.size as number) <= 64 * 1024 * 1024
+      : data == null && Number.isInteger(first.size) && (first.size as number) >= 0 && (first.size as number) <= MAX_BUFFER_BYTES
         ? first.size as number : -1;
     if (length <= WINE_NTLM_MAX_TOKEN) return;
     const head = data instanceof Uint8Array ? data[0] : data instanceof ArrayBuffer ? new Uint8Array(data)[0] : 0;
@@ -413,7 +414,7 @@ export class SecurityContext {
    * output list must start with cbMaxToken bytes; Windows checks sizes itself.
    */
   private guardWineOutput(output: BufferSpec[] | null | undefined, flags: number): void {
-    if (!Array.isArray(output) || (flags & ALLOCATE_MEMORY) || platformInfo().wineVersion === null) return;
+    if (!Array.isArray(output) || (flags & AscReq.ALLOCATE_MEMORY) /* same bit as IscReq's */ || platformInfo().wineVersion === null) return;
     if (this.package !== 'NTLM' && this.package !== 'Negotiate') return;
     if (specSize(output[0]) < this.maxToken) {
       throw invalidArgument(this.server ? 'AcceptSecurityContext' : 'InitializeSecurityContext',

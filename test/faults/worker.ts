@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { Credentials, CredentialUse, IscReq, liveHandles, SecurityContext, SspiError } from '../../lib';
+import { handshake } from '../helpers/sspi';
 
 const dir = process.argv[2];
 const spn = process.env.SSPI_TEST_SPN ?? 'HTTP/localhost';
@@ -18,24 +19,18 @@ const attemptsPerPhase = Number(process.env.FAULT_ATTEMPTS ?? 12);
 
 type Outcome = string; // 'ok' or an error code
 
-function handshake(client: Credentials, server: Credentials): void {
+async function login(client: Credentials, server: Credentials): Promise<void> {
   const c = SecurityContext.client(client, spn);
   const s = SecurityContext.server(server);
   try {
-    let token = c.initializeSync(null, { flags: IscReq.CONNECTION }).outputToken;
-    for (let leg = 0; leg < 4 && token; leg++) {
-      const r = s.acceptSync(token);
-      if (r.done) return;
-      token = c.initializeSync(r.outputToken, { flags: IscReq.CONNECTION }).outputToken;
-    }
-    throw new Error('handshake did not finish');
+    await handshake(c, s, { async: false, client: { flags: IscReq.CONNECTION } });
   } finally {
     c.dispose();
     s.dispose();
   }
 }
 
-function attempt(kind: 'kerberos' | 'ntlm'): Outcome {
+async function attempt(kind: 'kerberos' | 'ntlm'): Promise<Outcome> {
   const creds: Credentials[] = [];
   try {
     const acquire = (o: Parameters<typeof Credentials.acquireSync>[0]) => {
@@ -44,11 +39,11 @@ function attempt(kind: 'kerberos' | 'ntlm'): Outcome {
       return c;
     };
     if (kind === 'kerberos') {
-      handshake(
+      await login(
         acquire({ package: 'Kerberos', use: CredentialUse.OUTBOUND, user: 'alice', domain: realmName, password: process.env.SSPI_TEST_KRB_PASSWORD_ALICE ?? '' }),
         acquire({ package: 'Kerberos', use: CredentialUse.INBOUND }));
     } else {
-      handshake(
+      await login(
         acquire({ package: 'NTLM', use: CredentialUse.OUTBOUND, user: process.env.SSPI_TEST_NTLM_USER ?? '', domain: process.env.SSPI_TEST_NTLM_DOMAIN ?? '', password: process.env.SSPI_TEST_NTLM_PASSWORD ?? '' }),
         acquire({ package: 'NTLM', use: CredentialUse.INBOUND }));
     }
@@ -109,11 +104,11 @@ async function main(): Promise<void> {
     const t = Date.now();
     if (phase === 'workers') {
       for (const o of await terminateWorkers()) summary.workers[o] = (summary.workers[o] ?? 0) + 1;
-      summary.kerberos[attempt('kerberos')] = 1; // this thread still works afterwards
+      summary.kerberos[await attempt('kerberos')] = 1; // this thread still works afterwards
     } else {
       for (let i = 0; i < attemptsPerPhase; i++) {
         for (const kind of ['kerberos', 'ntlm'] as const) {
-          const o = attempt(kind);
+          const o = await attempt(kind);
           summary[kind][o] = (summary[kind][o] ?? 0) + 1;
         }
       }
