@@ -55,6 +55,13 @@ Dispatcher::Dispatcher(Napi::Env env) : env_(env), asyncContext_(env, "sspi:call
   napi_create_threadsafe_function(env, nullptr, nullptr, name, 0, 1, nullptr, nullptr, this, CallJs, &tsfn_);
   // Idle, the pool must not keep the process alive; Submit() refs it while calls run.
   napi_unref_threadsafe_function(env, tsfn_);
+  setImmediate_ = Napi::Persistent(env.Global().Get("setImmediate").As<Napi::Function>());
+  deliverMore_ = Napi::Persistent(Napi::Function::New(env, DeliverMore, "sspiDeliverMore", this));
+}
+
+Napi::Value Dispatcher::DeliverMore(const Napi::CallbackInfo& info) {
+  static_cast<Dispatcher*>(info.Data())->Delivered();
+  return info.Env().Undefined();
 }
 
 Dispatcher::~Dispatcher() { Shutdown(); }
@@ -150,7 +157,12 @@ void Dispatcher::Delivered() {
   }
   inFlight_ -= batch.size();
   batch.clear();
-  if (more) napi_call_threadsafe_function(tsfn_, nullptr, napi_tsfn_nonblocking);
+  // Not the thread-safe function again: Node would run that call in this same
+  // turn. An immediate runs after the poll phase, and timers before the next.
+  if (more) {
+    Napi::HandleScope scope(env_);
+    setImmediate_.Call({deliverMore_.Value()});
+  }
   if (inFlight_ == 0) napi_unref_threadsafe_function(env_, tsfn_);
 }
 

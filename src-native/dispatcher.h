@@ -6,7 +6,9 @@
 // concurrent accepts held the event loop for ~10 ms. Here a submission is a
 // queue push (a thread is woken only when one is idle), completions reach the
 // JS thread through one thread-safe function, and at most kBatch of them are
-// settled per tick before the loop runs again.
+// settled before the loop runs again (timers, I/O): further batches follow
+// through setImmediate, because Node drains up to 1000 queued calls of a
+// thread-safe function in one go.
 #pragma once
 #include <napi.h>
 
@@ -37,10 +39,13 @@ class Dispatcher {
   void Loop();
   void Delivered();  // JS thread: settle up to kBatch completions
   static void CallJs(napi_env env, napi_value, void* context, void*);
+  static Napi::Value DeliverMore(const Napi::CallbackInfo& info);
 
   Napi::Env env_;
   napi_threadsafe_function tsfn_ = nullptr;
   Napi::AsyncContext asyncContext_;
+  Napi::FunctionReference setImmediate_;
+  Napi::FunctionReference deliverMore_;
   const size_t threadLimit_;
   // Win32 SRW lock and condition variable, not std::mutex/condition_variable:
   // MinGW's winpthreads builds those on events, a wineserver round trip per

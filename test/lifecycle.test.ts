@@ -120,4 +120,35 @@ describeSspi('lifecycle and concurrency', () => {
     for (const s of servers) s.dispose();
     expect(liveHandles()).toEqual({ credentials: 0, contexts: 0 });
   });
+
+  testUnless(kerberosUnavailable, 'a burst of completions is settled 32 at a time, with the event loop turning in between', async () => {
+    // 200 accepts of garbage on a Kerberos credential (quick SEC_E_ refusals);
+    // the JS thread then stays busy until every one has run on the pool, so all
+    // 200 completions wait together. An immediate loop counts event-loop turns.
+    const cred = Credentials.acquireSync({ package: 'Kerberos', use: CredentialUse.INBOUND });
+    const servers = Array.from({ length: 200 }, () => SecurityContext.server(cred));
+    let turn = 0;
+    let spinning = true;
+    const spin = () => {
+      turn++;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const settledInTurn: number[] = [];
+    const all = Promise.allSettled(servers.map((s, i) =>
+      s.accept(Buffer.from([0x60, 0x03, 0x06, 0x01, i & 0xff])).finally(() => settledInTurn.push(turn))));
+    const until = Date.now() + 30000;
+    while (servers.some((s) => s.native.busy) && Date.now() < until) { /* wait for the pool thread */ }
+    expect(servers.filter((s) => s.native.busy)).toHaveLength(0);
+    const results = await all;
+    spinning = false;
+    expect(results.every((r) => r.status === 'rejected' && (r.reason as SspiError).code.startsWith('SEC_E_'))).toBe(true);
+    const perTurn = new Map<number, number>();
+    for (const t of settledInTurn) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(32);
+    expect(perTurn.size).toBeGreaterThanOrEqual(Math.ceil(200 / 32));
+    for (const s of servers) s.dispose();
+    cred.dispose();
+    expect(liveHandles()).toEqual({ credentials: 0, contexts: 0 });
+  });
 });
