@@ -82,10 +82,10 @@ export const RAW_EXE = path.join(__dirname, '..', '..', 'build', 'bench', 'raw-h
 export interface RawResult { n: number; seconds: number; workingSetBeforeMB: number; workingSetAfterMB: number }
 
 /** Runs bench/raw-handshake.c's program (null when it was not built). */
-export function runRaw(n: number, warmup?: number): RawResult | null {
+export function runRaw(n: number, warmup?: number, negotiateEvery = 0): RawResult | null {
   if (!fs.existsSync(RAW_EXE)) return null;
   const out = path.join(os.tmpdir(), `raw-handshake-${process.pid}.json`);
-  execFileSync(RAW_EXE, [String(n), SPN, out, ...(warmup === undefined ? [] : [String(warmup)])], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(RAW_EXE, [String(n), SPN, out, ...(warmup === undefined ? [] : [String(warmup), String(negotiateEvery)])], { stdio: ['ignore', 'ignore', 'inherit'] });
   const r = JSON.parse(fs.readFileSync(out, 'utf8')) as RawResult;
   fs.unlinkSync(out);
   return r;

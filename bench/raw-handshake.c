@@ -5,12 +5,14 @@
  * deleted; credentials acquired once. Output buffers are cbMaxToken bytes, as
  * the addon allocates them.
  *
- * Usage: raw-handshake.exe N SPN RESULT_FILE [WARMUP]
+ * Usage: raw-handshake.exe N SPN RESULT_FILE [WARMUP [NEGOTIATE_EVERY]]
  * Writes {"n":N,"seconds":S} to RESULT_FILE (Wine's console output is not
  * reliable through pipes) and exits 0, or prints the failing status and exits 1.
  * With WARMUP (the memory bench's baseline): WARMUP handshakes and garbage
  * accepts first, then N of each; the result adds the working set after the
  * warm-up and at the end, so Wine's own growth can be told from the addon's.
+ * With NEGOTIATE_EVERY > 0, every NEGOTIATE_EVERY-th measured iteration also
+ * accepts garbage on the Negotiate credential, as bench/memory.ts does.
  */
 #define SECURITY_WIN32
 #include <windows.h>
@@ -63,8 +65,8 @@ static int one_handshake(CredHandle *cc, CredHandle *sc, SEC_WCHAR *spn, ULONG m
   return 0;
 }
 
-/* A failed accept of garbage on a Kerberos INBOUND credential, as bench/memory.ts does. */
-static void garbage(CredHandle *kc, int i, unsigned *seed) {
+/* A failed accept of garbage on an INBOUND credential, as bench/memory.ts does. */
+static void garbage(CredHandle *cred, int i, unsigned *seed) {
   static unsigned char token[1024];
   ULONG len = 0;
   if (i % 2 == 0) {
@@ -82,7 +84,7 @@ static void garbage(CredHandle *kc, int i, unsigned *seed) {
   SecInvalidateHandle(&ctx);
   ULONG attrs;
   TimeStamp expiry;
-  AcceptSecurityContext(kc, NULL, &ind, ASC_REQ_MUTUAL_AUTH, SECURITY_NATIVE_DREP, &ctx, &outd, &attrs, &expiry);
+  AcceptSecurityContext(cred, NULL, &ind, ASC_REQ_MUTUAL_AUTH, SECURITY_NATIVE_DREP, &ctx, &outd, &attrs, &expiry);
   if (SecIsValidHandle(&ctx)) DeleteSecurityContext(&ctx);
 }
 
@@ -93,11 +95,12 @@ static double working_set_mb(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 4 && argc != 5) {
-    fprintf(stderr, "usage: raw-handshake.exe N SPN RESULT_FILE [WARMUP]\n");
+  if (argc < 4 || argc > 6) {
+    fprintf(stderr, "usage: raw-handshake.exe N SPN RESULT_FILE [WARMUP [NEGOTIATE_EVERY]]\n");
     return 2;
   }
-  int warmup = argc == 5 ? atoi(argv[4]) : -1;
+  int warmup = argc >= 5 ? atoi(argv[4]) : -1;
+  int negotiate_every = argc == 6 ? atoi(argv[5]) : 0;
   int n = atoi(argv[1]);
   wchar_t spn[256];
   MultiByteToWideChar(CP_UTF8, 0, argv[2], -1, spn, 256);
@@ -133,6 +136,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < n; i++) {
     if (one_handshake(&cc, &sc, spn, max_token)) return 1;
     if (warmup >= 0) garbage(&kc, i, &seed);
+    if (negotiate_every > 0 && i % negotiate_every == 0) garbage(&sc, i, &seed);
   }
   QueryPerformanceCounter(&t1);
   double ws_after = working_set_mb();
