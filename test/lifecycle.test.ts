@@ -137,6 +137,7 @@ describeSspi('lifecycle and concurrency', () => {
     const settledInTurn: number[] = [];
     const all = Promise.allSettled(servers.map((s, i) =>
       s.accept(Buffer.from([0x60, 0x03, 0x06, 0x01, i & 0xff])).finally(() => settledInTurn.push(turn))));
+    // native.busy: the wrapper's own busy also counts calls not yet settled in JS.
     const until = Date.now() + 30000;
     while (servers.some((s) => s.native.busy) && Date.now() < until) { /* wait for the pool thread */ }
     expect(servers.filter((s) => s.native.busy)).toHaveLength(0);
